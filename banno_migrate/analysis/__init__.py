@@ -1,0 +1,1 @@
+"""Analyses shared by the rules, computed once per module as LibCST metadata."""

@@ -1,0 +1,154 @@
+"""The rule catalog: rules/*.yaml loaded into typed, immutable records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from banno_migrate.findings import Applicability
+from banno_migrate.resources import data_dir
+
+DOMAIN_FILE = "domain.yaml"
+
+
+class CatalogError(Exception):
+    """The shipped catalog is malformed: a bug in banno-migrate, not in the user's input."""
+
+
+@dataclass(frozen=True)
+class Example:
+    code: str
+    fixed: str | None = None  # None: the finding has no automatic fix here
+    config: dict[str, Any] = field(default_factory=dict)
+    locations: tuple[str, ...] = ()  # "line:col-end_line:end_col", 1-based, end exclusive
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    message: str
+    message_without_fix: str
+    rationale: str
+    guidance: tuple[str, ...]
+    fix_safety: Applicability | None
+    fix_description: str | None
+    triggers: tuple[bytes, ...]
+    found: tuple[Example, ...]
+    not_found: tuple[Example, ...]
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix_safety is not None
+
+
+@dataclass(frozen=True)
+class Domain:
+    legacy_path_prefix: str
+    versioned_path_prefix: str
+    api_path_prefix: str
+    endpoints: dict[str, str]
+    legacy_issuers: tuple[str, ...]
+    versioned_issuer_template: str
+    removed_scope: str
+    standard_scopes: frozenset[str]
+    legacy_offline_access: str
+    offline_access_scope: str
+    claim_namespace: str
+    custom_claims: tuple[str, ...]
+    standard_claims: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rules: dict[str, RuleSpec]  # by code, sorted
+    domain: Domain
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.rules)
+
+
+def _require(data: dict[str, Any], key: str, source: Path) -> Any:
+    try:
+        return data[key]
+    except KeyError:
+        raise CatalogError(f"{source}: missing key '{key}'") from None
+
+
+def _examples(raw: list[dict[str, Any]] | None) -> tuple[Example, ...]:
+    return tuple(
+        Example(
+            code=item["code"],
+            fixed=item.get("fixed"),
+            config=item.get("config", {}),
+            locations=tuple(item.get("locations", ())),
+        )
+        for item in raw or ()
+    )
+
+
+def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
+    fix = data.get("fix") or {}
+    examples = data.get("examples") or {}
+    message = _require(data, "message", source)
+    return RuleSpec(
+        code=_require(data, "id", source),
+        name=_require(data, "name", source),
+        severity=_require(data, "severity", source),
+        summary=_require(data, "summary", source),
+        message=message,
+        message_without_fix=data.get("message_without_fix", message),
+        rationale=_require(data, "rationale", source),
+        guidance=tuple(_require(data, "guidance", source)),
+        fix_safety=Applicability(fix["safety"]) if fix.get("safety") else None,
+        fix_description=fix.get("description"),
+        triggers=tuple(t.encode() for t in data.get("triggers", ())),
+        found=_examples(examples.get("found")),
+        not_found=_examples(examples.get("not_found")),
+    )
+
+
+def _domain(data: dict[str, Any]) -> Domain:
+    scopes, claims = data["scopes"], data["claims"]
+    return Domain(
+        legacy_path_prefix=data["legacy_path_prefix"],
+        versioned_path_prefix=data["versioned_path_prefix"],
+        api_path_prefix=data["api_path_prefix"],
+        endpoints=dict(data["endpoints"]),
+        legacy_issuers=tuple(data["legacy_issuers"]),
+        versioned_issuer_template=data["versioned_issuer_template"],
+        removed_scope=scopes["removed"],
+        standard_scopes=frozenset(scopes["standard"]),
+        legacy_offline_access=scopes["legacy_offline_access"],
+        offline_access_scope=scopes["offline_access"],
+        claim_namespace=claims["namespace"],
+        custom_claims=tuple(claims["custom"]),
+        standard_claims=frozenset(claims["standard"]),
+    )
+
+
+@cache
+def load_catalog(directory: Path | None = None) -> Catalog:
+    import yaml
+
+    directory = directory or data_dir("rules")
+    rules: dict[str, RuleSpec] = {}
+    domain: Domain | None = None
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise CatalogError(f"{path}: {exc}") from None
+        if path.name == DOMAIN_FILE:
+            domain = _domain(data)
+        else:
+            spec = _rule(data, path)
+            rules[spec.code] = spec
+    if domain is None:
+        raise CatalogError(f"{directory}: missing {DOMAIN_FILE}")
+    return Catalog(rules=dict(sorted(rules.items())), domain=domain)

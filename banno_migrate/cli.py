@@ -1,0 +1,243 @@
+"""The command line: `check`, `fix`, `rule`.
+
+Exit codes (stable; scripts and pre-commit rely on them):
+  0  nothing found (check) / nothing changed and nothing left (fix)
+  1  findings, files that could not be read or parsed, or files changed by fix
+  2  usage or configuration error, or an internal error
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from banno_migrate import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageProblem(click.ClickException):
+    """A configuration or usage error: one line, exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"banno-migrate: error: {self.message}", err=True)
+
+
+def _guarded(command: Callable[..., int]) -> Callable[..., None]:
+    """Turn a command's return value into the exit code; never show a traceback unless --verbose."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        from banno_migrate.config import ConfigError
+
+        verbose = kwargs.get("verbose", False)
+        try:
+            code = command(*args, **kwargs)
+        except ConfigError as exc:
+            raise UsageProblem(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if verbose:
+                raise
+            click.echo(
+                f"banno-migrate: internal error: {type(exc).__name__}: {exc} (run with --verbose for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+        sys.exit(code)
+
+    return wrapper
+
+
+def _split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
+    """--select BM001,BM004 --select BM002 → ('BM001', 'BM004', 'BM002'); not given → None."""
+    codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    return codes if values else None
+
+
+def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, repeatable)."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes."),
+        click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (.banno-migrate.yaml or pyproject.toml); default: the closest one upwards."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching this gitignore-style glob (repeatable)."),
+        click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."),
+        click.option("--issuer-host", metavar="HOST", help="Institution host for the v0 issuer (BM002 fixes)."),
+        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."),
+        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout."),
+        click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+        click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="banno-migrate")
+def main() -> None:
+    """Find and fix legacy Banno OAuth/OIDC usage (migration to the /v0 endpoints)."""
+
+
+@main.command()
+@_common_options
+@click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing (BM100).")
+@_guarded
+def check(report_unused_suppressions: bool, **options: Any) -> int:
+    """Report legacy Banno usage in PATHS (default: the current directory)."""
+    from banno_migrate.engine import check_files
+
+    run = _prepare(options, report_unused_suppressions=report_unused_suppressions)
+    reports = check_files(run.files, run.options, run.catalog)
+    summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
+    _emit(summary, run, options)
+    has_problems = bool(summary.findings or summary.errors)
+    return EXIT_FINDINGS if has_problems and not options["exit_zero"] else EXIT_CLEAN
+
+
+@main.command()
+@_common_options
+@click.option("--diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that need review (marked unsafe).")
+@_guarded
+def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
+    """Fix legacy Banno usage in PATHS in place, then report what is left."""
+    from banno_migrate.engine import fix_files
+    from banno_migrate.reporters.text import fixed_line
+
+    run = _prepare(options, unsafe_fixes=unsafe_fixes, write=not diff)
+    reports = fix_files(run.files, run.options, run.catalog)
+    summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
+    if diff:
+        _echo_output(_unified_diff(reports), options["output"])
+        click.echo(fixed_line(summary, dry_run=True), err=True)
+    else:
+        if options["output_format"] == "text":
+            click.echo(fixed_line(summary, dry_run=False))
+        _emit(summary, run, options, fix_mode=True)
+    changed = any(report.changed for report in reports)
+    has_problems = bool(changed or summary.findings or summary.errors)
+    return EXIT_FINDINGS if has_problems and not options["exit_zero"] else EXIT_CLEAN
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guarded
+def rule(code: str | None, output_format: str) -> int:
+    """Explain rule CODE (a code such as BM001 or a name); without CODE, list every rule."""
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.reporters import rule_docs
+
+    catalog = load_catalog()
+    if code is None:
+        click.echo(rule_docs.render_table(catalog, output_format), nl=False)
+        return EXIT_CLEAN
+    spec = rule_docs.find(catalog, code)
+    if spec is None:
+        raise UsageProblem(f"unknown rule '{code}' (see 'banno-migrate rule' for the list)")
+    click.echo(rule_docs.render_rule(spec, output_format), nl=False)
+    return EXIT_CLEAN
+
+
+# Shared plumbing of check and fix
+
+
+class _Run:
+    def __init__(self, files, discovery_errors, options, catalog, unsafe_fixes) -> None:
+        self.files, self.discovery_errors = files, discovery_errors
+        self.options, self.catalog, self.unsafe_fixes = options, catalog, unsafe_fixes
+
+
+def _prepare(options: dict[str, Any], *, report_unused_suppressions: bool = False, unsafe_fixes: bool = False, write: bool = True) -> _Run:
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.config import ConfigError, load_settings, normalise_host, validate_codes
+    from banno_migrate.discovery import discover
+    from banno_migrate.engine import RunOptions
+    from banno_migrate.rules.base import RuleOptions
+    from banno_migrate.selection import RuleSelection
+
+    catalog = load_catalog()
+    settings = load_settings(options["config_path"], catalog.codes)
+    select, ignore = _split_codes(options["select"]), _split_codes(options["ignore"])
+    issuer_host = options["issuer_host"]
+    if issuer_host is not None:
+        try:
+            issuer_host = normalise_host(issuer_host)
+        except ValueError as exc:
+            raise ConfigError(f"--issuer-host: {issuer_host!r} is not a host name ({exc})") from None
+    settings = settings.merged_with(
+        select=None if select is None else validate_codes(select, catalog.codes, "--select"),
+        ignore=None if ignore is None else validate_codes(ignore, catalog.codes, "--ignore"),
+        issuer_host=issuer_host,
+        extend_exclude=options["exclude"] or None,
+    )
+    paths = list(options["paths"]) or [Path(".")]
+    discovered = discover(paths, exclude=settings.exclude, exclude_root=settings.root, force_exclude=options["force_exclude"])
+    run_options = RunOptions(
+        selection=RuleSelection.from_settings(settings, catalog.codes),
+        rule_options=RuleOptions(issuer_host=settings.issuer_host, extra_claims=settings.extra_claims),
+        report_unused_suppressions=report_unused_suppressions,
+        unsafe_fixes=unsafe_fixes,
+        write=write,
+    )
+    return _Run(discovered.files, discovered.errors, run_options, catalog, unsafe_fixes)
+
+
+def _summarise(reports, run: _Run, *, discovery_errors):
+    from banno_migrate.engine import display_path
+    from banno_migrate.findings import FileError
+    from banno_migrate.reporters import Summary
+
+    summary = Summary.of(reports, unsafe_fixes=run.unsafe_fixes)
+    summary.errors = [FileError(display_path(e.path), e.message) for e in discovery_errors] + summary.errors
+    return summary
+
+
+def _emit(summary, run: _Run, options: dict[str, Any], *, fix_mode: bool = False) -> None:
+    if options["output_format"] == "json":
+        from banno_migrate.reporters import json as json_report
+
+        _echo_output(json_report.render(summary, fix_mode=fix_mode), options["output"])
+        return
+    from banno_migrate.reporters import text
+
+    for error in summary.errors:
+        click.echo(f"{error.path}: {error.message}", err=True)
+    _echo_output(text.render(summary, run.catalog, statistics=options["statistics"]), options["output"])
+
+
+def _echo_output(content: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    try:
+        output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _unified_diff(reports) -> str:
+    import difflib
+
+    chunks = []
+    for report in reports:
+        if report.changed:
+            chunks.extend(
+                difflib.unified_diff(
+                    report.original.splitlines(keepends=True),
+                    report.fixed_text.splitlines(keepends=True),
+                    fromfile=f"a/{report.display}",
+                    tofile=f"b/{report.display}",
+                )
+            )
+    return "".join(chunks)

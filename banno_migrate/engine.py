@@ -1,0 +1,161 @@
+"""The pipeline over many files: read → prefilter → lint or fix → per-file reports.
+
+This module stays light: LibCST is imported (through `lint` and `fixer`) only
+when a file passes the prefilter, so a run over files without any trigger
+string never pays for it.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from banno_migrate.catalog import Catalog, load_catalog
+from banno_migrate.findings import FileError, Finding
+from banno_migrate.prefilter import Prefilter
+from banno_migrate.rules.base import RuleOptions
+from banno_migrate.selection import RuleSelection
+from banno_migrate.source import SourceError, SourceText
+from banno_migrate.suppressions import UNUSED_SUPPRESSION
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    selection: RuleSelection
+    rule_options: RuleOptions = field(default_factory=RuleOptions)
+    report_unused_suppressions: bool = False
+    unsafe_fixes: bool = False
+    write: bool = True  # fix: write the files (False for --diff)
+    jobs: int | None = None  # worker processes; None: one per core
+
+
+@dataclass
+class FileReport:
+    path: Path
+    display: str  # relative to the working directory, '/' separators
+    findings: list[Finding] = field(default_factory=list)  # suppressed ones included, marked
+    error: FileError | None = None
+    # fix only
+    original: str | None = None
+    fixed_text: str | None = None
+    fixed: dict[str, int] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed_text is not None and self.fixed_text != self.original
+
+
+def display_path(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    display: str
+    data: bytes
+    codes: frozenset[str]
+    enabled: frozenset[str]
+
+
+def check_files(paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None) -> list[FileReport]:
+    return _run(paths, options, catalog or load_catalog(), _check_job)
+
+
+def fix_files(paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None) -> list[FileReport]:
+    return _run(paths, options, catalog or load_catalog(), _fix_job)
+
+
+def _run(
+    paths: Sequence[Path],
+    options: RunOptions,
+    catalog: Catalog,
+    work: Callable[[_Job, RunOptions], FileReport],
+) -> list[FileReport]:
+    reports: list[FileReport] = []
+    jobs: list[_Job] = []
+    prefilter = Prefilter(catalog)
+    for path in paths:
+        display = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            reports.append(FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}")))
+            continue
+        enabled = options.selection.codes_for(path)
+        if not options.report_unused_suppressions:
+            enabled -= {UNUSED_SUPPRESSION}
+        codes = prefilter.candidates(data, enabled)
+        if codes:
+            jobs.append(_Job(path, display, data, codes, enabled))
+        else:
+            reports.append(FileReport(path, display))
+    reports.extend(_map(work, jobs, options))
+    return sorted(reports, key=lambda report: report.display)
+
+
+def _map(work: Callable[[_Job, RunOptions], FileReport], jobs: list[_Job], options: RunOptions) -> Iterable[FileReport]:
+    workers = options.jobs or os.cpu_count() or 1
+    if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
+        return [work(job, options) for job in jobs]
+    chunk = max(1, len(jobs) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(work, jobs, [options] * len(jobs), chunksize=chunk))
+
+
+def _request(job: _Job, options: RunOptions):
+    from banno_migrate.lint import LintRequest
+
+    return LintRequest(
+        codes=job.codes,
+        enabled=job.enabled,
+        rule_options=options.rule_options,
+        report_unused_suppressions=options.report_unused_suppressions,
+    )
+
+
+def _check_job(job: _Job, options: RunOptions) -> FileReport:
+    from banno_migrate.lint import lint_source
+
+    report = FileReport(job.path, job.display)
+    try:
+        source = SourceText.decode(job.data)
+        report.findings = lint_source(source, job.display, load_catalog(), _request(job, options))
+    except SourceError as exc:
+        report.error = FileError(job.display, str(exc))
+    return report
+
+
+def _fix_job(job: _Job, options: RunOptions) -> FileReport:
+    from banno_migrate.fixer import WriteError, fix_source, write_atomically
+
+    report = FileReport(job.path, job.display)
+    try:
+        source = SourceText.decode(job.data)
+        outcome = fix_source(source, job.display, load_catalog(), _request(job, options), unsafe_fixes=options.unsafe_fixes)
+    except SourceError as exc:
+        report.error = FileError(job.display, str(exc))
+        return report
+    report.original, report.fixed_text = source.text, outcome.text
+    report.findings, report.fixed = outcome.remaining, outcome.fixed
+    if outcome.problem:
+        report.error = FileError(job.display, outcome.problem)
+    if options.write and report.changed:
+        try:
+            write_atomically(job.path, source.encode(outcome.text), job.data)
+            report.written = True
+        except WriteError as exc:
+            report.error = FileError(job.display, str(exc))
+            report.fixed = {}
+            report.findings = outcome.initial
+    return report

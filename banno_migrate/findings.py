@@ -1,0 +1,70 @@
+"""What the rules produce: findings, and the text edits that fix them.
+
+Edits are character offsets into the decoded source, not CST nodes, so that one
+fix model serves the fixer, the diff, JSON and SARIF alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Applicability(str, Enum):
+    SAFE = "safe"  # applied by `fix`
+    UNSAFE = "unsafe"  # applied only with `--unsafe-fixes`: needs a human look
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str
+
+    def overlaps(self, other: Edit) -> bool:
+        # Two insertions at one offset also conflict: their order would be a guess.
+        if self.start == self.end == other.start == other.end:
+            return True
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+
+
+@dataclass(frozen=True)
+class Suppression:
+    line: int
+    codes: frozenset[str]  # empty: every code
+    reason: str | None = None
+    comment: str = ""
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    path: str  # relative to the working directory, with '/' separators
+    line: int  # 1-based
+    column: int  # 1-based, in code points
+    end_line: int
+    end_column: int  # 1-based, exclusive
+    message: str
+    fix: Fix | None = None
+    suppressed_by: Suppression | None = field(default=None, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: str
+    message: str  # one line: what went wrong and why

@@ -1,0 +1,132 @@
+"""Applying fixes: a loop to a fixed point, verified, written atomically.
+
+Each round lints the text, applies every non-overlapping fix, and checks that
+the result still parses (LibCST) and compiles (CPython). A round that breaks
+the code is thrown away and the file keeps its last good text; nothing is
+written unless the final text is good. Like ruff's fix loop, the rounds stop
+when nothing is left to fix, or after MAX_ROUNDS.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from banno_migrate.catalog import Catalog
+from banno_migrate.findings import Applicability, Edit, Finding
+from banno_migrate.lint import LintRequest, compiles, lint_source, parse
+from banno_migrate.source import SourceError, SourceText
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixOutcome:
+    text: str  # the fixed text (the original when nothing could be fixed)
+    remaining: list[Finding]  # findings left in `text`
+    initial: list[Finding]  # findings of the original text
+    fixed: dict[str, int] = field(default_factory=dict)  # per rule code, how many were fixed
+    problem: str | None = None  # why fixing stopped early, if it did
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(self.fixed.values())
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (sorted by start) in one pass."""
+    parts, last = [], 0
+    for edit in edits:
+        parts.append(text[last : edit.start])
+        parts.append(edit.replacement)
+        last = edit.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _applicable(finding: Finding, unsafe_fixes: bool) -> bool:
+    return (
+        finding.fix is not None
+        and finding.suppressed_by is None
+        and (unsafe_fixes or finding.fix.applicability is Applicability.SAFE)
+    )
+
+
+def _non_overlapping(findings: list[Finding]) -> tuple[list[Finding], list[Edit]]:
+    """Pick the fixes of one round: first come first served; the rest wait for the next round."""
+    chosen: list[Finding] = []
+    edits: list[Edit] = []
+    for finding in sorted(findings, key=lambda f: f.fix.edits[0].start):  # type: ignore[union-attr]
+        candidate = finding.fix.edits  # type: ignore[union-attr]
+        if any(new.overlaps(old) for new in candidate for old in edits):
+            continue
+        chosen.append(finding)
+        edits.extend(candidate)
+    return chosen, sorted(edits)
+
+
+def fix_source(
+    source: SourceText, path: str, catalog: Catalog, request: LintRequest, *, unsafe_fixes: bool = False
+) -> FixOutcome:
+    """Fix one file's text. Raises SourceError when the original does not parse."""
+    text = source.text
+    findings = lint_source(source, path, catalog, request)
+    outcome = FixOutcome(text=text, remaining=findings, initial=findings)
+    for _ in range(MAX_ROUNDS):
+        applicable = [finding for finding in findings if _applicable(finding, unsafe_fixes)]
+        if not applicable:
+            return outcome
+        chosen, edits = _non_overlapping(applicable)
+        new_text = apply_edits(text, edits)
+        try:
+            parse(new_text)
+            if not compiles(new_text):
+                raise SourceError("the fixed code does not compile")
+            findings = lint_source(SourceText(new_text, source.encoding), path, catalog, request)
+        except SourceError as exc:
+            codes = ", ".join(sorted({finding.rule for finding in chosen}))
+            outcome.problem = f"a fix for {codes} produced invalid code ({exc}); those fixes were not applied"
+            return outcome
+        text = new_text
+        for finding in chosen:
+            outcome.fixed[finding.rule] = outcome.fixed.get(finding.rule, 0) + 1
+        outcome.text, outcome.remaining = text, findings
+    outcome.problem = f"fixes did not settle after {MAX_ROUNDS} rounds; the last good result was kept"
+    return outcome
+
+
+class WriteError(Exception):
+    """The fixed file could not be written (the message is one line)."""
+
+
+def write_atomically(path: Path, data: bytes, original: bytes) -> None:
+    """Replace `path` by `data` in one rename, keeping its mode.
+
+    Refuses when the file changed since it was read, and writes through a
+    symlink to its target rather than replacing the link.
+    """
+    target = path.resolve()
+    try:
+        if target.read_bytes() != original:
+            raise WriteError("changed on disk while being fixed; not overwritten")
+        mode = target.stat().st_mode
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException as exc:  # also Ctrl-C: never leave the temporary file behind
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot write: {exc.strerror or exc}") from None
+        raise

@@ -1,0 +1,113 @@
+"""One file, one parse, one LibCST pass: every selected rule at once.
+
+Only files that passed the prefilter get here; this is the only module of the
+check path that imports LibCST.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from banno_migrate.catalog import Catalog
+from banno_migrate.findings import Finding, Fix, Suppression
+from banno_migrate.rules import RULES_BY_CODE
+from banno_migrate.rules.base import RuleContext, RuleOptions
+from banno_migrate.source import SourceError, SourceText
+from banno_migrate.suppressions import UNUSED_SUPPRESSION, apply_suppressions, parse_comment, removal_edit, unused_codes
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What to run on one file."""
+
+    codes: frozenset[str]  # rules to run (already narrowed by the prefilter and per-file ignores)
+    enabled: frozenset[str] = frozenset()  # every rule selected for the file, for judging suppressions
+    rule_options: RuleOptions = field(default_factory=RuleOptions)
+    report_unused_suppressions: bool = False
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise SourceError(f"cannot parse: {exc.message} (line {exc.raw_line}, column {exc.raw_column + 1})") from None
+    except (cst.CSTLogicError, RecursionError, MemoryError) as exc:
+        # LibCST raises CSTLogicError for some syntax it does not know (t-strings).
+        raise SourceError(f"cannot parse: {type(exc).__name__}: {_first_line(exc)}") from None
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a file we cannot read
+        raise SourceError(f"cannot parse: {type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def compiles(text: str) -> bool:
+    """Whether CPython accepts the text (the last check before a fix is written)."""
+    try:
+        compile(text, "<fixed>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "no details"
+
+
+class _CommentCollector(cst.BatchableCSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.suppressions: list[Suppression] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        line = self.get_metadata(PositionProvider, node).start.line
+        if suppression := parse_comment(node.value, line):
+            self.suppressions.append(suppression)
+
+
+def lint_source(source: SourceText, path: str, catalog: Catalog, request: LintRequest) -> list[Finding]:
+    """All findings of one file, suppressed ones marked (not dropped). Raises SourceError."""
+    module = parse(source.text)
+    context = RuleContext(source=source, path=path, catalog=catalog, options=request.rule_options)
+    rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
+    comments = _CommentCollector()
+    MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([*rules, comments])
+    findings = context.findings
+    used = apply_suppressions(findings, comments.suppressions)
+    if request.report_unused_suppressions and UNUSED_SUPPRESSION in request.enabled:
+        findings.extend(_unused_suppressions(source, path, catalog, request.enabled, used))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _unused_suppressions(
+    source: SourceText, path: str, catalog: Catalog, enabled: frozenset[str], used: dict[Suppression, set[str]]
+) -> list[Finding]:
+    spec = catalog.rules[UNUSED_SUPPRESSION]
+    findings = []
+    for suppression, silenced in used.items():
+        unused = unused_codes(suppression, silenced, enabled)
+        if not unused:
+            continue
+        edit = removal_edit(source, suppression, unused)
+        codes = "all codes" if unused == ["*"] else ", ".join(unused)
+        line_text = source.line_text(suppression.line)
+        column = line_text.rfind(suppression.comment)
+        findings.append(
+            Finding(
+                rule=spec.code,
+                name=spec.name,
+                severity=spec.severity,
+                path=path,
+                line=suppression.line,
+                column=column + 1,
+                end_line=suppression.line,
+                end_column=column + len(suppression.comment) + 1,
+                message=(spec.message if edit else spec.message_without_fix).format(codes=codes),
+                fix=Fix((edit,)) if edit else None,
+            )
+        )
+    return findings

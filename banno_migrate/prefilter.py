@@ -1,0 +1,23 @@
+"""The byte-level prefilter: which rules could possibly fire on a file.
+
+Each rule lists in its catalog entry the byte strings without which it cannot
+find anything. A file that contains none of them for any selected rule is
+neither decoded nor parsed: most files of a real code base end here.
+"""
+
+from __future__ import annotations
+
+from banno_migrate.catalog import Catalog
+
+
+class Prefilter:
+    def __init__(self, catalog: Catalog) -> None:
+        self._triggers = {code: spec.triggers for code, spec in catalog.rules.items()}
+
+    def candidates(self, data: bytes, codes: frozenset[str]) -> frozenset[str]:
+        """The rules among `codes` whose trigger strings occur in `data`."""
+        return frozenset(
+            code
+            for code in codes
+            if not self._triggers.get(code) or any(trigger in data for trigger in self._triggers[code])
+        )

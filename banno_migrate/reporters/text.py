@@ -1,0 +1,46 @@
+"""One line per finding, ruff style: `path:line:col: CODE [*] message`."""
+
+from __future__ import annotations
+
+from banno_migrate.catalog import Catalog
+from banno_migrate.reporters import Summary, is_applicable
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def finding_lines(summary: Summary) -> list[str]:
+    lines = []
+    for finding in summary.findings:
+        marker = "[*] " if is_applicable(finding, summary.unsafe_fixes) else ""
+        lines.append(f"{finding.path}:{finding.line}:{finding.column}: {finding.rule} {marker}{finding.message}")
+    return lines
+
+
+def totals_lines(summary: Summary) -> list[str]:
+    if not summary.findings:
+        return [f"All checks passed: no findings in {_plural(summary.files, 'file')}."]
+    lines = [f"Found {_plural(len(summary.findings), 'finding')} ({summary.fixable} fixable with 'banno-migrate fix')."]
+    if summary.hidden_unsafe:
+        lines.append(f"{summary.hidden_unsafe} more fixable with 'banno-migrate fix --unsafe-fixes'.")
+    return lines
+
+
+def statistics_lines(summary: Summary, catalog: Catalog) -> list[str]:
+    lines = []
+    for code, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
+        fixable = any(f.rule == code and is_applicable(f, summary.unsafe_fixes) for f in summary.findings)
+        lines.append(f"{count:>5}  {code}  {'[*]' if fixable else '   '} {catalog.rules[code].name}")
+    return lines
+
+
+def render(summary: Summary, catalog: Catalog, *, statistics: bool = False) -> str:
+    lines = statistics_lines(summary, catalog) if statistics else finding_lines(summary)
+    return "\n".join([*lines, *totals_lines(summary)]) + "\n"
+
+
+def fixed_line(summary: Summary, *, dry_run: bool) -> str:
+    count = sum(summary.fixed.values())
+    verb = "Would fix" if dry_run else "Fixed"
+    return f"{verb} {_plural(count, 'finding')} in {_plural(summary.files_fixed, 'file')}."
