@@ -130,7 +130,7 @@ def _check_job(job: _Job, options: RunOptions) -> FileReport:
     report = FileReport(job.path, job.display)
     try:
         source = SourceText.decode(job.data)
-        report.findings = lint_source(source, job.display, load_catalog(), _request(job, options))
+        report.findings = lint_source(source, job.display, load_catalog(), _request(job, options), job.path)
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
     return report
@@ -142,7 +142,9 @@ def _fix_job(job: _Job, options: RunOptions) -> FileReport:
     report = FileReport(job.path, job.display)
     try:
         source = SourceText.decode(job.data)
-        outcome = fix_source(source, job.display, load_catalog(), _request(job, options), unsafe_fixes=options.unsafe_fixes)
+        outcome = fix_source(
+            source, job.display, load_catalog(), _request(job, options), unsafe_fixes=options.unsafe_fixes, file=job.path
+        )
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
         return report

@@ -68,11 +68,17 @@ def _non_overlapping(findings: list[Finding]) -> tuple[list[Finding], list[Edit]
 
 
 def fix_source(
-    source: SourceText, path: str, catalog: Catalog, request: LintRequest, *, unsafe_fixes: bool = False
+    source: SourceText,
+    path: str,
+    catalog: Catalog,
+    request: LintRequest,
+    *,
+    unsafe_fixes: bool = False,
+    file: Path | None = None,
 ) -> FixOutcome:
     """Fix one file's text. Raises SourceError when the original does not parse."""
     text = source.text
-    findings = lint_source(source, path, catalog, request)
+    findings = lint_source(source, path, catalog, request, file)
     outcome = FixOutcome(text=text, remaining=findings, initial=findings)
     for _ in range(MAX_ROUNDS):
         applicable = [finding for finding in findings if _applicable(finding, unsafe_fixes)]
@@ -84,7 +90,7 @@ def fix_source(
             parse(new_text)
             if not compiles(new_text):
                 raise SourceError("the fixed code does not compile")
-            findings = lint_source(SourceText(new_text, source.encoding), path, catalog, request)
+            findings = lint_source(SourceText(new_text, source.encoding), path, catalog, request, file)
         except SourceError as exc:
             codes = ", ".join(sorted({finding.rule for finding in chosen}))
             outcome.problem = f"a fix for {codes} produced invalid code ({exc}); those fixes were not applied"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from banno_migrate.analysis.imports import ProjectModules
+from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Finding, Fix, Suppression
 from banno_migrate.rules import RULES_BY_CODE
@@ -69,13 +72,20 @@ class _CommentCollector(cst.BatchableCSTVisitor):
             self.suppressions.append(suppression)
 
 
-def lint_source(source: SourceText, path: str, catalog: Catalog, request: LintRequest) -> list[Finding]:
-    """All findings of one file, suppressed ones marked (not dropped). Raises SourceError."""
+def lint_source(
+    source: SourceText, path: str, catalog: Catalog, request: LintRequest, file: Path | None = None
+) -> list[Finding]:
+    """All findings of one file, suppressed ones marked (not dropped). Raises SourceError.
+
+    `file`, when given, is where the source lives: constants imported from the
+    project's other modules are then known.
+    """
     module = parse(source.text)
     context = RuleContext(source=source, path=path, catalog=catalog, options=request.rule_options)
     rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
     comments = _CommentCollector()
-    MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([*rules, comments])
+    cache = {StringValueProvider: ProjectModules(file)}
+    MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
     findings = context.findings
     used = apply_suppressions(findings, comments.suppressions)
     if request.report_unused_suppressions and UNUSED_SUPPRESSION in request.enabled:

@@ -25,11 +25,13 @@ from libcst.metadata import (
     Assignment,
     BatchableMetadataProvider,
     CodePosition,
+    ImportAssignment,
     ParentNodeProvider,
     PositionProvider,
     ScopeProvider,
 )
 
+from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.literals import decode
 from banno_migrate.findings import Edit
 from banno_migrate.source import SourceText
@@ -121,12 +123,22 @@ class StringValue:
 
 
 class StringValueProvider(BatchableMetadataProvider[StringValue]):
-    """Sets a `StringValue` on every outermost string expression of a module."""
+    """Sets a `StringValue` on every outermost string expression of a module.
+
+    Its cache (`MetadataWrapper(..., cache={StringValueProvider: ProjectModules(path)})`)
+    tells where the file is, so that constants imported from the project's own
+    modules are known too.
+    """
 
     METADATA_DEPENDENCIES = (ParentNodeProvider, PositionProvider, ScopeProvider)
 
-    def __init__(self) -> None:
-        super().__init__()
+    @staticmethod
+    def gen_cache(*_args: object, **_kwargs: object) -> dict[str, object]:
+        return {}  # never used: a non-None gen_cache makes MetadataWrapper pass our cache in
+
+    def __init__(self, cache: object = None) -> None:
+        super().__init__(cache)
+        self._modules = cache if isinstance(cache, ProjectModules) else ProjectModules(None)
         self._names: dict[cst.Name, tuple[Piece, ...] | None] = {}
 
     # Roots: the outermost node of each string expression.
@@ -177,6 +189,8 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
             return self._call(node, depth)
         if isinstance(node, cst.Name):
             return self._name(node, depth)
+        if isinstance(node, cst.Attribute):
+            return self._imported_attribute(node)
         return None
 
     def _evaluate_or_hole(self, node: cst.CSTNode, depth: int) -> tuple[Piece, ...]:
@@ -253,20 +267,70 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
         if node in self._names:
             return self._names[node]
         self._names[node] = None  # a cycle evaluates to "unknown"
-        value = self._bound_value(node)
-        result = None if value is None else self._evaluate(value, depth + 1)
+        imported = self._import_of(node)
+        if imported is not None:
+            module, level, name = imported
+            result = self._foreign(self._modules.constant(module, level, name), node) if name else None
+        else:
+            value = self._bound_value(node)
+            result = None if value is None else self._evaluate(value, depth + 1)
         self._names[node] = result
         return result
 
-    def _bound_value(self, node: cst.Name) -> cst.BaseExpression | None:
-        """The expression a name is bound to, when it is bound exactly once by a plain assignment."""
+    def _import_of(self, node: cst.Name) -> tuple[str, int, str | None] | None:
+        """(module, relative level, imported name or None for a module) when `node` is bound by an import."""
+        assignment = self._single_assignment(node)
+        if not isinstance(assignment, ImportAssignment):
+            return None
+        statement = assignment.node
+        if isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
+            module = dotted_name(statement.module) if statement.module is not None else ""
+            level = len(statement.relative)
+            for alias in statement.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(bound, cst.Name) and bound.value == node.value and isinstance(alias.name, cst.Name):
+                    submodule = f"{module}.{alias.name.value}".lstrip(".")
+                    if self._modules.is_module(submodule, level):
+                        return submodule, level, None
+                    return module, level, alias.name.value
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name) and alias.asname.name.value == node.value:
+                    return dotted_name(alias.name), 0, None
+        return None
+
+    def _imported_attribute(self, node: cst.Attribute) -> tuple[Piece, ...] | None:
+        """`settings.BANNO_BASE`, where `settings` is one of the project's modules."""
+        if not isinstance(node.value, cst.Name):
+            return None
+        imported = self._import_of(node.value)
+        if imported is None or imported[2] is not None:
+            return None
+        module, level, _ = imported
+        return self._foreign(self._modules.constant(module, level, node.attr.value), node)
+
+    @staticmethod
+    def _foreign(text: str | None, node: cst.CSTNode) -> tuple[Piece, ...] | None:
+        """Known text written in another file: it can be matched, not edited from here."""
+        if text is None:
+            return None
+        return (Piece(text, None, None, hint=dotted_name(node) if isinstance(node, cst.BaseExpression) else ""),)
+
+    def _single_assignment(self, node: cst.Name) -> Assignment | None:
         scope = self.get_metadata(ScopeProvider, node, None)
         if scope is None:
             return None
         assignments = list(scope[node.value])
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
             return None
-        target = assignments[0].node
+        return assignments[0]
+
+    def _bound_value(self, node: cst.Name) -> cst.BaseExpression | None:
+        """The expression a name is bound to, when it is bound exactly once by a plain assignment."""
+        assignment = self._single_assignment(node)
+        if assignment is None:
+            return None
+        target = assignment.node
         holder = self._parent(target)
         if isinstance(holder, cst.AssignTarget):
             statement = self._parent(holder)

@@ -1,0 +1,83 @@
+"""Every example in rules/*.yaml, run as a test (Fixit's VALID/INVALID, as data).
+
+- found: the rule reports it (at `locations`, if given), and `fix` writes
+  exactly `fixed` (or changes nothing when the example has no `fixed`);
+  the fixed code parses and a second fix changes nothing.
+- not_found: the rule stays silent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from banno_migrate.catalog import Example, RuleSpec, load_catalog
+from banno_migrate.fixer import fix_source
+from banno_migrate.lint import LintRequest, lint_source, parse
+from banno_migrate.rules.base import RuleOptions
+from banno_migrate.source import SourceText
+from banno_migrate.suppressions import UNUSED_SUPPRESSION
+
+CATALOG = load_catalog()
+
+
+def _cases(kind: str) -> list:
+    return [
+        pytest.param(spec, example, id=f"{spec.code}-{kind}-{index}")
+        for spec in CATALOG.rules.values()
+        for index, example in enumerate(getattr(spec, kind))
+    ]
+
+
+def _request(spec: RuleSpec, example: Example) -> LintRequest:
+    # Suppression examples need every rule running, to see what a comment silences.
+    codes = frozenset(CATALOG.rules) if spec.code == UNUSED_SUPPRESSION else frozenset({spec.code})
+    return LintRequest(
+        codes=codes,
+        enabled=frozenset(CATALOG.rules),
+        rule_options=RuleOptions(issuer_host=example.config.get("issuer-host")),
+        report_unused_suppressions=True,
+    )
+
+
+def _findings(spec: RuleSpec, example: Example):
+    findings = lint_source(SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example))
+    return [f for f in findings if f.rule == spec.code and f.suppressed_by is None]
+
+
+@pytest.mark.parametrize(("spec", "example"), _cases("found"))
+def test_found(spec: RuleSpec, example: Example) -> None:
+    findings = _findings(spec, example)
+    assert findings, f"{spec.code} should report:\n{example.code}"
+    if example.locations:
+        assert [f"{f.line}:{f.column}-{f.end_line}:{f.end_column}" for f in findings] == list(example.locations)
+    assert all(f.message and "{" not in f.message for f in findings)
+
+    outcome = fix_source(SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example))
+    assert outcome.problem is None
+    if example.fixed is None:
+        assert outcome.text == example.code, "this example has no automatic fix"
+        assert not any(f.fixable for f in findings)
+    else:
+        assert outcome.text == example.fixed
+        parse(outcome.text)
+        again = fix_source(SourceText(outcome.text, "utf-8"), "example.py", CATALOG, _request(spec, example))
+        assert again.text == outcome.text, "fix is not idempotent"
+        assert not [f for f in again.remaining if f.rule == spec.code and f.fixable], "fix left fixable findings"
+
+
+@pytest.mark.parametrize(("spec", "example"), _cases("not_found"))
+def test_not_found(spec: RuleSpec, example: Example) -> None:
+    assert _findings(spec, example) == []
+
+
+@pytest.mark.parametrize("spec", list(CATALOG.rules.values()), ids=lambda spec: spec.code)
+def test_every_rule_has_examples_both_ways(spec: RuleSpec) -> None:
+    assert len(spec.found) >= 4 and len(spec.not_found) >= 4
+    if spec.fixable:
+        assert any(example.fixed for example in spec.found), "a fixable rule shows its fix"
+
+
+def test_catalog_and_implementations_match() -> None:
+    from banno_migrate.rules import RULES_BY_CODE
+
+    assert set(RULES_BY_CODE) | {UNUSED_SUPPRESSION} == set(CATALOG.rules)
