@@ -39,7 +39,7 @@ def parse_comment(comment: str, line: int) -> Suppression | None:
 def _reason(tail: str) -> str | None:
     if quoted := _QUOTED_REASON.search(tail):
         return quoted.group("text")
-    reason = tail.strip().lstrip("-:—").strip()
+    reason = re.sub(r"^reason\s*[:=]\s*", "", tail.strip().lstrip("-:—").strip(), flags=re.IGNORECASE)
     return reason or None
 
 

@@ -162,9 +162,19 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
+    def _is_percent_argument(self, parent: cst.CSTNode | None) -> bool:
+        """An element of the tuple in `"%s/%s" % (a, b)`: part of the formatted value."""
+        if not isinstance(parent, cst.Element):
+            return False
+        display = self._parent(parent)
+        operation = self._parent(display) if isinstance(display, cst.Tuple) else None
+        return isinstance(operation, cst.BinaryOperation) and isinstance(operation.operator, cst.Modulo) and operation.right is display
+
     def _consider(self, node: cst.BaseExpression) -> None:
         parent = self._parent(node)
         if parent is not None and _builds_string(parent, node, self._parent(parent)):
+            return
+        if self._is_percent_argument(parent):
             return
         pieces = self._evaluate(node, 0)
         if not pieces or all(piece.literal is None for piece in pieces):

@@ -1,0 +1,41 @@
+"""Parsing suppression comments: our own spelling, ruff's noqa, and reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from banno_migrate.suppressions import parse_comment, unused_codes
+
+
+@pytest.mark.parametrize(
+    ("comment", "codes", "reason"),
+    [
+        ("# banno-migrate: ignore", frozenset(), None),
+        ("#banno-migrate:ignore[BM001]", frozenset({"BM001"}), None),
+        ("# banno-migrate: ignore[BM001, bm004]", frozenset({"BM001", "BM004"}), None),
+        ("# banno-migrate: ignore[BM001] reason: mock server", frozenset({"BM001"}), "mock server"),
+        ('# banno-migrate: ignore[BM002] reason="tests pin the old issuer"', frozenset({"BM002"}), "tests pin the old issuer"),
+        ("# banno-migrate: ignore -- vendored", frozenset(), "vendored"),
+        ("# noqa: BM001", frozenset({"BM001"}), None),
+        ("# noqa: E501, BM004", frozenset({"BM004"}), None),
+        ("# type: ignore  # noqa: BM001", frozenset({"BM001"}), None),
+    ],
+)
+def test_parsed(comment: str, codes: frozenset[str], reason: str | None) -> None:
+    suppression = parse_comment(comment, 3)
+    assert suppression is not None
+    assert (suppression.line, suppression.codes, suppression.reason) == (3, codes, reason)
+
+
+@pytest.mark.parametrize("comment", ["# noqa", "# noqa: E501", "# banno-migrate is great", "# ignore[BM001]", "# nosec"])
+def test_not_ours(comment: str) -> None:
+    assert parse_comment(comment, 1) is None
+
+
+def test_unused_codes_only_judges_rules_that_ran() -> None:
+    suppression = parse_comment("# banno-migrate: ignore[BM001, BM004]", 1)
+    assert unused_codes(suppression, {"BM001"}, frozenset({"BM001", "BM004"})) == ["BM004"]
+    assert unused_codes(suppression, {"BM001"}, frozenset({"BM001"})) == []
+    blanket = parse_comment("# banno-migrate: ignore", 1)
+    assert unused_codes(blanket, set(), frozenset({"BM001"})) == ["*"]
+    assert unused_codes(blanket, {"BM002"}, frozenset({"BM001"})) == []
