@@ -38,6 +38,7 @@ class RuleSpec:
     fix_safety: Applicability | None
     fix_description: str | None
     triggers: tuple[bytes, ...]
+    triggers_include_claims: bool  # the custom claim names (catalog + config) are triggers too
     found: tuple[Example, ...]
     not_found: tuple[Example, ...]
 
@@ -108,6 +109,7 @@ def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
         fix_safety=Applicability(fix["safety"]) if fix.get("safety") else None,
         fix_description=fix.get("description"),
         triggers=tuple(t.encode() for t in data.get("triggers", ())),
+        triggers_include_claims=bool(data.get("triggers_include_claims", False)),
         found=_examples(examples.get("found")),
         not_found=_examples(examples.get("not_found")),
     )

@@ -84,7 +84,7 @@ def _run(
 ) -> list[FileReport]:
     reports: list[FileReport] = []
     jobs: list[_Job] = []
-    prefilter = Prefilter(catalog)
+    prefilter = Prefilter(catalog, options.rule_options.extra_claims)
     for path in paths:
         display = display_path(path)
         try:

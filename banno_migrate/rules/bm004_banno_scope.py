@@ -10,6 +10,7 @@ import libcst as cst
 from banno_migrate.analysis.strings import HOLE, RoleKind, StringValue
 from banno_migrate.findings import Edit
 from banno_migrate.rules.base import StringRule
+from banno_migrate.rules.edits import remove_item
 
 _SEPARATOR = re.compile(r"%20| |\+")
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
@@ -77,43 +78,18 @@ class BannoScope(StringRule):
                 edit = None  # `banno` alone: removing it would leave no scope at all
             self._report(value.literal_at(token.start()), edit)
 
-    # Removing an element from a list, tuple or set display, commas and lines included.
     def _element_removal(self, value: StringValue) -> Edit | None:
         container = value.container
         assert isinstance(container, (cst.List, cst.Tuple, cst.Set))
         elements = list(container.elements)
         index = next(i for i, element in enumerate(elements) if element is value.element)
-        if len(elements) < 2:
-            return None
-        source = self.context.source
-        element = elements[index]
-        start = self._offset(element.value, end=False)
-        end = self._offset(element.comma, end=True) if isinstance(element.comma, cst.Comma) else self._offset(element.value, end=True)
-
-        line, _ = source.position(start)
-        line_start = source.line_starts[line - 1]
-        line_text = source.line_text(line)
-        line_end = line_start + len(line_text)
-        after = source.text[end:line_end]
-        if not source.text[line_start:start].strip():
-            if not after.strip():  # alone on its line: the line goes
-                newline = 2 if source.text.startswith("\r\n", line_end) else 1
-                return Edit(line_start, min(line_end + newline, len(source.text)), "")
-            if after.lstrip().startswith("#"):  # keep the comment where it was
-                return Edit(start, end + len(after) - len(after.lstrip()), "")
-
-        previous = elements[index - 1] if index > 0 else None
-        if previous is None:
-            return Edit(start, self._offset(elements[1].value, end=False), "")
-        if index < len(elements) - 1 or (isinstance(container, cst.Tuple) and len(elements) == 2):
-            # Keep the previous comma: it separates from the next element, or keeps a tuple a tuple.
-            return Edit(self._offset(previous.comma, end=True), end, "")
-        return Edit(self._offset(previous.value, end=True), end, "")
-
-    def _offset(self, node: cst.CSTNode, *, end: bool) -> int:
-        where = self.range_of(node)
-        position = where.end if end else where.start
-        return self.context.source.offset(position.line, position.column)
+        return remove_item(
+            self.context.source,
+            self.range_of,
+            elements,
+            index,
+            keep_comma_when_one_left=isinstance(container, cst.Tuple),
+        )
 
 
 def _separator_before(text: str, lower: int, index: int) -> str:
