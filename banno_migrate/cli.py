@@ -71,7 +71,7 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching this gitignore-style glob (repeatable)."),
         click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."),
         click.option("--issuer-host", metavar="HOST", help="Institution host for the v0 issuer (BM002 fixes)."),
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."),
+        click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format: text, json, sarif (code scanning), github (annotations)."),
         click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout."),
         click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
@@ -91,14 +91,24 @@ def main() -> None:
 @main.command()
 @_common_options
 @click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing (BM100).")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Record today's findings in this baseline file and exit 0.")
 @_guarded
-def check(report_unused_suppressions: bool, **options: Any) -> int:
+def check(report_unused_suppressions: bool, baseline_path: Path | None, write_baseline_path: Path | None, **options: Any) -> int:
     """Report legacy Banno usage in PATHS (default: the current directory)."""
+    from banno_migrate.baseline import Baseline
     from banno_migrate.engine import check_files
 
     run = _prepare(options, report_unused_suppressions=report_unused_suppressions)
     reports = check_files(run.files, run.options, run.catalog)
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
+    if write_baseline_path is not None:
+        count = Baseline.write(write_baseline_path, summary.findings)
+        click.echo(f"Recorded {count} finding{'' if count == 1 else 's'} in {write_baseline_path}.", err=True)
+        return EXIT_CLEAN
+    if baseline_path is not None:
+        comparison = Baseline.load(baseline_path).compare(summary.findings, [report.display for report in reports])
+        summary.findings, summary.baselined, summary.baseline_fixed = comparison.new, comparison.baselined, comparison.fixed
     _emit(summary, run, options)
     has_problems = bool(summary.findings or summary.errors)
     return EXIT_FINDINGS if has_problems and not options["exit_zero"] else EXIT_CLEAN
@@ -204,10 +214,21 @@ def _summarise(reports, run: _Run, *, discovery_errors):
 
 
 def _emit(summary, run: _Run, options: dict[str, Any], *, fix_mode: bool = False) -> None:
-    if options["output_format"] == "json":
+    output_format = options["output_format"]
+    if output_format == "json":
         from banno_migrate.reporters import json as json_report
 
         _echo_output(json_report.render(summary, fix_mode=fix_mode), options["output"])
+        return
+    if output_format == "sarif":
+        from banno_migrate.reporters import sarif
+
+        _echo_output(sarif.render(summary, run.catalog), options["output"])
+        return
+    if output_format == "github":
+        from banno_migrate.reporters import github
+
+        _echo_output(github.render(summary), options["output"])
         return
     from banno_migrate.reporters import text
 

@@ -55,6 +55,9 @@ class Finding:
     message: str
     fix: Fix | None = None
     suppressed_by: Suppression | None = field(default=None, compare=False)
+    # Set once the whole file is linted (see lint.locate):
+    fingerprint: str = ""  # stable when lines move: rule, normalized line, occurrence
+    edit_ranges: tuple[tuple[int, int, int, int], ...] = ()  # per fix edit: line, column, end_line, end_column (1-based)
 
     @property
     def fixable(self) -> bool:

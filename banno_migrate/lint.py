@@ -7,6 +7,7 @@ check path that imports LibCST.
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,7 +91,36 @@ def lint_source(
     used = apply_suppressions(findings, comments.suppressions)
     if request.report_unused_suppressions and UNUSED_SUPPRESSION in request.enabled:
         findings.extend(_unused_suppressions(source, path, catalog, request.enabled, used))
-    return sorted(findings, key=Finding.sort_key)
+    findings.sort(key=Finding.sort_key)
+    locate(findings, source)
+    return findings
+
+
+def locate(findings: list[Finding], source: SourceText) -> None:
+    """Give sorted findings their fingerprints and the line/column ranges of their edits.
+
+    The fingerprint hashes the rule, the finding's line with white space
+    collapsed, and how many identical (rule, line) pairs come before it in the
+    file: inserting lines above keeps it, and a second identical finding gets
+    its own (bandit's baseline hides it; ours does not).
+    """
+    seen: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        normalized = " ".join(source.line_text(finding.line).split())
+        occurrence = seen.get((finding.rule, normalized), 0)
+        seen[(finding.rule, normalized)] = occurrence + 1
+        digest = hashlib.sha256(f"{finding.rule}\0{normalized}\0{occurrence}".encode()).hexdigest()
+        finding.fingerprint = digest[:32]
+        if finding.fix is not None:
+            finding.edit_ranges = tuple(
+                (*_one_based(source.position(edit.start)), *_one_based(source.position(edit.end)))
+                for edit in finding.fix.edits
+            )
+
+
+def _one_based(position: tuple[int, int]) -> tuple[int, int]:
+    line, column = position
+    return line, column + 1
 
 
 def _unused_suppressions(

@@ -34,7 +34,10 @@ def _request(spec: RuleSpec, example: Example) -> LintRequest:
     return LintRequest(
         codes=codes,
         enabled=frozenset(CATALOG.rules),
-        rule_options=RuleOptions(issuer_host=example.config.get("issuer-host")),
+        rule_options=RuleOptions(
+            issuer_host=example.config.get("issuer-host"),
+            extra_claims=tuple(example.config.get("extra-claims", ())),
+        ),
         report_unused_suppressions=True,
     )
 

@@ -20,8 +20,10 @@ class Summary:
     files: int
     findings: list[Finding]  # not suppressed, sorted
     errors: list[FileError]
-    suppressed: int
+    suppressed: list[Finding]  # silenced by a comment: kept for SARIF
     unsafe_fixes: bool = False
+    baselined: int = 0  # findings hidden because the baseline has them
+    baseline_fixed: int = 0  # baseline entries no longer found
     fixed: Counter[str] = field(default_factory=Counter)  # fix: per rule
     files_fixed: int = 0
 
@@ -35,7 +37,7 @@ class Summary:
             files=len(reports),
             findings=sorted((f for f in everything if f.suppressed_by is None), key=Finding.sort_key),
             errors=[report.error for report in reports if report.error is not None],
-            suppressed=sum(1 for f in everything if f.suppressed_by is not None),
+            suppressed=sorted((f for f in everything if f.suppressed_by is not None), key=Finding.sort_key),
             unsafe_fixes=unsafe_fixes,
             fixed=fixed,
             files_fixed=sum(1 for report in reports if report.changed),

@@ -44,7 +44,9 @@ def document(summary: Summary, *, fix_mode: bool = False) -> dict[str, Any]:
             "findings": len(summary.findings),
             "fixable": summary.fixable,
             "by_rule": summary.by_rule,
-            "suppressed": summary.suppressed,
+            "suppressed": len(summary.suppressed),
+            "baselined": summary.baselined,
+            "baseline_fixed": summary.baseline_fixed,
             "errors": len(summary.errors),
         },
     }

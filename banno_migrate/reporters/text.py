@@ -7,7 +7,9 @@ from banno_migrate.reporters import Summary, is_applicable
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("entry") else f"{count} {word}s"
 
 
 def finding_lines(summary: Summary) -> list[str]:
@@ -20,10 +22,16 @@ def finding_lines(summary: Summary) -> list[str]:
 
 def totals_lines(summary: Summary) -> list[str]:
     if not summary.findings:
-        return [f"All checks passed: no findings in {_plural(summary.files, 'file')}."]
-    lines = [f"Found {_plural(len(summary.findings), 'finding')} ({summary.fixable} fixable with 'banno-migrate fix')."]
+        lines = [f"All checks passed: no findings in {_plural(summary.files, 'file')}."]
+    else:
+        lines = [f"Found {_plural(len(summary.findings), 'finding')} ({summary.fixable} fixable with 'banno-migrate fix')."]
     if summary.hidden_unsafe:
         lines.append(f"{summary.hidden_unsafe} more fixable with 'banno-migrate fix --unsafe-fixes'.")
+    if summary.baselined or summary.baseline_fixed:
+        lines.append(
+            f"{_plural(summary.baselined, 'finding')} hidden by the baseline; "
+            f"{_plural(summary.baseline_fixed, 'baseline entry')} fixed since (write the baseline again to drop them)."
+        )
     return lines
 
 
