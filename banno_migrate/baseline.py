@@ -32,7 +32,7 @@ def _relative(finding_path: str, base: Path) -> str:
 @dataclass
 class Comparison:
     new: list[Finding]
-    baselined: int
+    baselined: list[Finding]
     fixed: int  # baseline entries whose finding is gone
 
 
@@ -86,12 +86,12 @@ class Baseline:
         """
         remaining = Counter(self.entries)
         new: list[Finding] = []
-        baselined = 0
+        baselined: list[Finding] = []
         for finding in findings:
             key = self._key(finding)
             if remaining[key] > 0:
                 remaining[key] -= 1
-                baselined += 1
+                baselined.append(finding)
             else:
                 new.append(finding)
         scanned = {_relative(path, self._base) for path in scanned_paths}

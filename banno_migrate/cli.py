@@ -62,24 +62,40 @@ def _split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
     return codes if values else None
 
 
-def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-        click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, repeatable)."),
-        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes."),
-        click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (.banno-migrate.yaml or pyproject.toml); default: the closest one upwards."),
-        click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching this gitignore-style glob (repeatable)."),
-        click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."),
-        click.option("--issuer-host", metavar="HOST", help="Institution host for the v0 issuer (BM002 fixes)."),
-        click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format: text, json, sarif (code scanning), github (annotations)."),
-        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout."),
-        click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding."),
-        click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
-        click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
-    ]
+def _apply(options: list[Callable[..., Any]], command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """What to scan and with which rules: shared by check, fix and report."""
+    return _apply(
+        [
+            click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+            click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, repeatable)."),
+            click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes."),
+            click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (.banno-migrate.yaml or pyproject.toml); default: the closest one upwards."),
+            click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching this gitignore-style glob (repeatable)."),
+            click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."),
+            click.option("--issuer-host", metavar="HOST", help="Institution host for the v0 issuer (BM002 fixes)."),
+            click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
+        ],
+        command,
+    )
+
+
+def _output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """How check and fix report."""
+    return _apply(
+        [
+            click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True, help="Output format: text, json, sarif (code scanning), github (annotations)."),
+            click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file instead of stdout."),
+            click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding."),
+            click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+        ],
+        command,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -89,7 +105,8 @@ def main() -> None:
 
 
 @main.command()
-@_common_options
+@_scan_options
+@_output_options
 @click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing (BM100).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Record today's findings in this baseline file and exit 0.")
@@ -107,15 +124,15 @@ def check(report_unused_suppressions: bool, baseline_path: Path | None, write_ba
         click.echo(f"Recorded {count} finding{'' if count == 1 else 's'} in {write_baseline_path}.", err=True)
         return EXIT_CLEAN
     if baseline_path is not None:
-        comparison = Baseline.load(baseline_path).compare(summary.findings, [report.display for report in reports])
-        summary.findings, summary.baselined, summary.baseline_fixed = comparison.new, comparison.baselined, comparison.fixed
+        _apply_baseline(summary, baseline_path, reports)
     _emit(summary, run, options)
     has_problems = bool(summary.findings or summary.errors)
     return EXIT_FINDINGS if has_problems and not options["exit_zero"] else EXIT_CLEAN
 
 
 @main.command()
-@_common_options
+@_scan_options
+@_output_options
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that need review (marked unsafe).")
 @_guarded
@@ -137,6 +154,35 @@ def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
     changed = any(report.changed for report in reports)
     has_problems = bool(changed or summary.findings or summary.errors)
     return EXIT_FINDINGS if has_problems and not options["exit_zero"] else EXIT_CLEAN
+
+
+@main.command()
+@_scan_options
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Write the HTML audit report here.")
+@click.option("--sarif", "sarif_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write SARIF here, from the same scan.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write JSON here, from the same scan.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Mark findings in this baseline as baselined, not new.")
+@_guarded
+def report(html_path: Path, sarif_path: Path | None, json_path: Path | None, baseline_path: Path | None, **options: Any) -> int:
+    """Write a self-contained HTML audit report of PATHS (and SARIF/JSON from the same scan)."""
+    from banno_migrate.engine import check_files
+    from banno_migrate.reporters import html, json as json_report, sarif
+
+    run = _prepare(options)
+    reports = check_files(run.files, run.options, run.catalog)
+    summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
+    if baseline_path is not None:
+        _apply_baseline(summary, baseline_path, reports)
+    _echo_output(html.render(summary, run.catalog), html_path)
+    if sarif_path is not None:
+        _echo_output(sarif.render(summary, run.catalog), sarif_path)
+    if json_path is not None:
+        _echo_output(json_report.render(summary), json_path)
+    click.echo(
+        f"Wrote {html_path}: {len(summary.findings)} finding{'' if len(summary.findings) == 1 else 's'} in {summary.files} files.",
+        err=True,
+    )
+    return EXIT_CLEAN
 
 
 @main.command()
@@ -201,6 +247,13 @@ def _prepare(options: dict[str, Any], *, report_unused_suppressions: bool = Fals
         write=write,
     )
     return _Run(discovered.files, discovered.errors, run_options, catalog, unsafe_fixes)
+
+
+def _apply_baseline(summary, baseline_path: Path, reports) -> None:
+    from banno_migrate.baseline import Baseline
+
+    comparison = Baseline.load(baseline_path).compare(summary.findings, [report.display for report in reports])
+    summary.findings, summary.baselined, summary.baseline_fixed = comparison.new, comparison.baselined, comparison.fixed
 
 
 def _summarise(reports, run: _Run, *, discovery_errors):

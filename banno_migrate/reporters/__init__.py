@@ -22,7 +22,7 @@ class Summary:
     errors: list[FileError]
     suppressed: list[Finding]  # silenced by a comment: kept for SARIF
     unsafe_fixes: bool = False
-    baselined: int = 0  # findings hidden because the baseline has them
+    baselined: list[Finding] = field(default_factory=list)  # hidden because the baseline has them
     baseline_fixed: int = 0  # baseline entries no longer found
     fixed: Counter[str] = field(default_factory=Counter)  # fix: per rule
     files_fixed: int = 0

@@ -45,7 +45,7 @@ def document(summary: Summary, *, fix_mode: bool = False) -> dict[str, Any]:
             "fixable": summary.fixable,
             "by_rule": summary.by_rule,
             "suppressed": len(summary.suppressed),
-            "baselined": summary.baselined,
+            "baselined": len(summary.baselined),
             "baseline_fixed": summary.baseline_fixed,
             "errors": len(summary.errors),
         },

@@ -29,7 +29,7 @@ def totals_lines(summary: Summary) -> list[str]:
         lines.append(f"{summary.hidden_unsafe} more fixable with 'banno-migrate fix --unsafe-fixes'.")
     if summary.baselined or summary.baseline_fixed:
         lines.append(
-            f"{_plural(summary.baselined, 'finding')} hidden by the baseline; "
+            f"{_plural(len(summary.baselined), 'finding')} hidden by the baseline; "
             f"{_plural(summary.baseline_fixed, 'baseline entry')} fixed since (write the baseline again to drop them)."
         )
     return lines
