@@ -219,7 +219,7 @@ def _prepare(options: dict[str, Any], *, report_unused_suppressions: bool = Fals
     from banno_migrate.config import ConfigError, load_settings, normalise_host, validate_codes
     from banno_migrate.discovery import discover
     from banno_migrate.engine import RunOptions
-    from banno_migrate.rules.base import RuleOptions
+    from banno_migrate.rule_options import RuleOptions
     from banno_migrate.selection import RuleSelection
 
     catalog = load_catalog()

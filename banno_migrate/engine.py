@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence
 from banno_migrate.catalog import Catalog, load_catalog
 from banno_migrate.findings import FileError, Finding
 from banno_migrate.prefilter import Prefilter
-from banno_migrate.rules.base import RuleOptions
+from banno_migrate.rule_options import RuleOptions
 from banno_migrate.selection import RuleSelection
 from banno_migrate.source import SourceError, SourceText
 from banno_migrate.suppressions import UNUSED_SUPPRESSION

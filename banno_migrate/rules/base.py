@@ -11,15 +11,8 @@ from libcst.metadata import CodeRange, PositionProvider
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.catalog import Catalog, Domain, RuleSpec
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
+from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
-
-
-@dataclass(frozen=True)
-class RuleOptions:
-    """The parts of the configuration that change what rules find or how they fix."""
-
-    issuer_host: str | None = None
-    extra_claims: tuple[str, ...] = ()
 
 
 @dataclass
