@@ -56,9 +56,13 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
     return wrapper
 
 
-def _split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
+def _split_codes(values: Sequence[str], option: str) -> tuple[str, ...] | None:
     """--select BM001,BM004 --select BM002 → ('BM001', 'BM004', 'BM002'); not given → None."""
+    from banno_migrate.config import ConfigError
+
     codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    if values and not codes:
+        raise ConfigError(f"{option}: no rule codes given")
     return codes if values else None
 
 
@@ -79,6 +83,7 @@ def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--exclude", multiple=True, metavar="GLOB", help="Also skip paths matching this gitignore-style glob (repeatable)."),
             click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."),
             click.option("--issuer-host", metavar="HOST", help="Institution host for the v0 issuer (BM002 fixes)."),
+            click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing (BM100); with fix, remove them."),
             click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
         ],
         command,
@@ -107,16 +112,15 @@ def main() -> None:
 @main.command()
 @_scan_options
 @_output_options
-@click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing (BM100).")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path, dir_okay=False), help="Record today's findings in this baseline file and exit 0.")
 @_guarded
-def check(report_unused_suppressions: bool, baseline_path: Path | None, write_baseline_path: Path | None, **options: Any) -> int:
+def check(baseline_path: Path | None, write_baseline_path: Path | None, **options: Any) -> int:
     """Report legacy Banno usage in PATHS (default: the current directory)."""
     from banno_migrate.baseline import Baseline
     from banno_migrate.engine import check_files
 
-    run = _prepare(options, report_unused_suppressions=report_unused_suppressions)
+    run = _prepare(options)
     reports = check_files(run.files, run.options, run.catalog)
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if write_baseline_path is not None:
@@ -146,6 +150,7 @@ def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if diff:
         _echo_output(_unified_diff(reports), options["output"])
+        _echo_errors(summary)
         click.echo(fixed_line(summary, dry_run=True), err=True)
     else:
         if options["output_format"] == "text":
@@ -214,7 +219,7 @@ class _Run:
         self.options, self.catalog, self.unsafe_fixes = options, catalog, unsafe_fixes
 
 
-def _prepare(options: dict[str, Any], *, report_unused_suppressions: bool = False, unsafe_fixes: bool = False, write: bool = True) -> _Run:
+def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool = True) -> _Run:
     from banno_migrate.catalog import load_catalog
     from banno_migrate.config import ConfigError, load_settings, normalise_host, validate_codes
     from banno_migrate.discovery import discover
@@ -224,7 +229,7 @@ def _prepare(options: dict[str, Any], *, report_unused_suppressions: bool = Fals
 
     catalog = load_catalog()
     settings = load_settings(options["config_path"], catalog.codes)
-    select, ignore = _split_codes(options["select"]), _split_codes(options["ignore"])
+    select, ignore = _split_codes(options["select"], "--select"), _split_codes(options["ignore"], "--ignore")
     issuer_host = options["issuer_host"]
     if issuer_host is not None:
         try:
@@ -242,7 +247,7 @@ def _prepare(options: dict[str, Any], *, report_unused_suppressions: bool = Fals
     run_options = RunOptions(
         selection=RuleSelection.from_settings(settings, catalog.codes),
         rule_options=RuleOptions(issuer_host=settings.issuer_host, extra_claims=settings.extra_claims),
-        report_unused_suppressions=report_unused_suppressions,
+        report_unused_suppressions=options["report_unused_suppressions"],
         unsafe_fixes=unsafe_fixes,
         write=write,
     )
@@ -262,6 +267,8 @@ def _summarise(reports, run: _Run, *, discovery_errors):
     from banno_migrate.reporters import Summary
 
     summary = Summary.of(reports, unsafe_fixes=run.unsafe_fixes)
+    if run.options.report_unused_suppressions:
+        summary.fix_command += " --report-unused-suppressions"
     summary.errors = [FileError(display_path(e.path), e.message) for e in discovery_errors] + summary.errors
     return summary
 
@@ -285,9 +292,13 @@ def _emit(summary, run: _Run, options: dict[str, Any], *, fix_mode: bool = False
         return
     from banno_migrate.reporters import text
 
+    _echo_errors(summary)
+    _echo_output(text.render(summary, run.catalog, statistics=options["statistics"]), options["output"])
+
+
+def _echo_errors(summary) -> None:
     for error in summary.errors:
         click.echo(f"{error.path}: {error.message}", err=True)
-    _echo_output(text.render(summary, run.catalog, statistics=options["statistics"]), options["output"])
 
 
 def _echo_output(content: str, output: Path | None) -> None:

@@ -76,12 +76,10 @@ def fix_files(paths: Sequence[Path], options: RunOptions, catalog: Catalog | Non
     return _run(paths, options, catalog or load_catalog(), _fix_job)
 
 
-def _run(
-    paths: Sequence[Path],
-    options: RunOptions,
-    catalog: Catalog,
-    work: Callable[[_Job, RunOptions], FileReport],
-) -> list[FileReport]:
+_Work = Callable[[_Job, RunOptions, Catalog], FileReport]
+
+
+def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Work) -> list[FileReport]:
     reports: list[FileReport] = []
     jobs: list[_Job] = []
     prefilter = Prefilter(catalog, options.rule_options.extra_claims)
@@ -100,17 +98,30 @@ def _run(
             jobs.append(_Job(path, display, data, codes, enabled))
         else:
             reports.append(FileReport(path, display))
-    reports.extend(_map(work, jobs, options))
+    reports.extend(_map(work, jobs, options, catalog))
     return sorted(reports, key=lambda report: report.display)
 
 
-def _map(work: Callable[[_Job, RunOptions], FileReport], jobs: list[_Job], options: RunOptions) -> Iterable[FileReport]:
+_worker_catalog: Catalog | None = None  # set once in each worker process
+
+
+def _init_worker(catalog: Catalog) -> None:
+    global _worker_catalog
+    _worker_catalog = catalog
+
+
+def _in_worker(work: _Work, job: _Job, options: RunOptions) -> FileReport:
+    assert _worker_catalog is not None
+    return work(job, options, _worker_catalog)
+
+
+def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -> Iterable[FileReport]:
     workers = options.jobs or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        return [work(job, options) for job in jobs]
+        return [work(job, options, catalog) for job in jobs]
     chunk = max(1, len(jobs) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(work, jobs, [options] * len(jobs), chunksize=chunk))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
+        return list(pool.map(_in_worker, [work] * len(jobs), jobs, [options] * len(jobs), chunksize=chunk))
 
 
 def _request(job: _Job, options: RunOptions):
@@ -124,26 +135,26 @@ def _request(job: _Job, options: RunOptions):
     )
 
 
-def _check_job(job: _Job, options: RunOptions) -> FileReport:
+def _check_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
     from banno_migrate.lint import lint_source
 
     report = FileReport(job.path, job.display)
     try:
         source = SourceText.decode(job.data)
-        report.findings = lint_source(source, job.display, load_catalog(), _request(job, options), job.path)
+        report.findings = lint_source(source, job.display, catalog, _request(job, options), job.path)
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
     return report
 
 
-def _fix_job(job: _Job, options: RunOptions) -> FileReport:
+def _fix_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
     from banno_migrate.fixer import WriteError, fix_source, write_atomically
 
     report = FileReport(job.path, job.display)
     try:
         source = SourceText.decode(job.data)
         outcome = fix_source(
-            source, job.display, load_catalog(), _request(job, options), unsafe_fixes=options.unsafe_fixes, file=job.path
+            source, job.display, catalog, _request(job, options), unsafe_fixes=options.unsafe_fixes, file=job.path
         )
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
@@ -158,6 +169,5 @@ def _fix_job(job: _Job, options: RunOptions) -> FileReport:
             report.written = True
         except WriteError as exc:
             report.error = FileError(job.display, str(exc))
-            report.fixed = {}
-            report.findings = outcome.initial
+            report.fixed_text, report.fixed, report.findings = source.text, {}, outcome.initial
     return report

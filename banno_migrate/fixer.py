@@ -39,6 +39,8 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits (sorted by start) in one pass."""
     parts, last = [], 0
     for edit in edits:
+        if edit.start < last:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
         parts.append(text[last : edit.start])
         parts.append(edit.replacement)
         last = edit.end
@@ -62,6 +64,8 @@ def _non_overlapping(findings: list[Finding]) -> tuple[list[Finding], list[Edit]
         candidate = finding.fix.edits  # type: ignore[union-attr]
         if any(new.overlaps(old) for new in candidate for old in edits):
             continue
+        if any(a.overlaps(b) for i, a in enumerate(candidate) for b in candidate[i + 1 :]):
+            continue  # a fix that contradicts itself is never applied
         chosen.append(finding)
         edits.extend(candidate)
     return chosen, sorted(edits)
@@ -117,6 +121,8 @@ def write_atomically(path: Path, data: bytes, original: bytes) -> None:
     try:
         if target.read_bytes() != original:
             raise WriteError("changed on disk while being fixed; not overwritten")
+        if not os.access(target, os.W_OK):
+            raise WriteError("cannot write: the file is read-only")
         mode = target.stat().st_mode
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:

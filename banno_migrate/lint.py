@@ -86,7 +86,10 @@ def lint_source(
     rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
     comments = _CommentCollector()
     cache = {StringValueProvider: ProjectModules(file)}
-    MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
+    try:
+        MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
+    except RecursionError:
+        raise SourceError("cannot analyse: expressions nested too deeply") from None
     findings = context.findings
     used = apply_suppressions(findings, comments.suppressions)
     if request.report_unused_suppressions and UNUSED_SUPPRESSION in request.enabled:
@@ -129,7 +132,7 @@ def _unused_suppressions(
     spec = catalog.rules[UNUSED_SUPPRESSION]
     findings = []
     for suppression, silenced in used.items():
-        unused = unused_codes(suppression, silenced, enabled)
+        unused = unused_codes(suppression, silenced, enabled, frozenset(catalog.codes))
         if not unused:
             continue
         edit = removal_edit(source, suppression, unused)

@@ -45,7 +45,17 @@ class SourceText:
 
     def offset(self, line: int, column: int) -> int:
         """Offset of a LibCST position (1-based line, 0-based column)."""
-        return self.line_starts[line - 1] + column
+        return self._column_origin(line) + column
+
+    def _column_origin(self, line: int) -> int:
+        # Like CPython's tokenizer, LibCST restarts counting columns after a
+        # form feed in a line's indentation.
+        start = self.line_starts[line - 1]
+        if "\f" not in self.text[start : start + 200]:
+            return start
+        text = self.line_text(line)
+        indentation = text[: len(text) - len(text.lstrip(" \t\f"))]
+        return start + indentation.rfind("\f") + 1
 
     def position(self, offset: int) -> tuple[int, int]:
         """(1-based line, 0-based column) of an offset."""

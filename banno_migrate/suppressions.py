@@ -58,13 +58,17 @@ def apply_suppressions(findings: list[Finding], suppressions: list[Suppression])
     return used
 
 
-def unused_codes(suppression: Suppression, used: set[str], enabled: frozenset[str]) -> list[str]:
+def unused_codes(
+    suppression: Suppression, used: set[str], enabled: frozenset[str], all_codes: frozenset[str]
+) -> list[str]:
     """Codes of a suppression that silenced nothing; ['*'] for an unused blanket one.
 
-    A code whose rule did not run (not selected) cannot be judged unused.
+    A code whose rule was not selected cannot be judged unused, and neither can
+    a blanket comment unless every rule was selected.
     """
     if not suppression.codes:
-        return [] if used else ["*"]
+        everything_ran = all_codes - {UNUSED_SUPPRESSION} <= enabled
+        return ["*"] if everything_ran and not used else []
     return sorted(code for code in suppression.codes if code in enabled and code not in used)
 
 

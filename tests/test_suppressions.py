@@ -33,9 +33,12 @@ def test_not_ours(comment: str) -> None:
 
 
 def test_unused_codes_only_judges_rules_that_ran() -> None:
+    everything = frozenset({"BM001", "BM004", "BM100"})
     suppression = parse_comment("# banno-migrate: ignore[BM001, BM004]", 1)
-    assert unused_codes(suppression, {"BM001"}, frozenset({"BM001", "BM004"})) == ["BM004"]
-    assert unused_codes(suppression, {"BM001"}, frozenset({"BM001"})) == []
+    assert unused_codes(suppression, {"BM001"}, frozenset({"BM001", "BM004"}), everything) == ["BM004"]
+    assert unused_codes(suppression, {"BM001"}, frozenset({"BM001"}), everything) == []
     blanket = parse_comment("# banno-migrate: ignore", 1)
-    assert unused_codes(blanket, set(), frozenset({"BM001"})) == ["*"]
-    assert unused_codes(blanket, {"BM002"}, frozenset({"BM001"})) == []
+    assert unused_codes(blanket, set(), frozenset({"BM001", "BM004"}), everything) == ["*"]
+    assert unused_codes(blanket, {"BM004"}, frozenset({"BM001", "BM004"}), everything) == []
+    # With only some rules selected, a blanket comment may be there for another rule.
+    assert unused_codes(blanket, set(), frozenset({"BM001"}), everything) == []

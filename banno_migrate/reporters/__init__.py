@@ -24,6 +24,7 @@ class Summary:
     unsafe_fixes: bool = False
     baselined: list[Finding] = field(default_factory=list)  # hidden because the baseline has them
     baseline_fixed: int = 0  # baseline entries no longer found
+    fix_command: str = "banno-migrate fix"  # what the user runs to apply the fixable findings
     fixed: Counter[str] = field(default_factory=Counter)  # fix: per rule
     files_fixed: int = 0
 

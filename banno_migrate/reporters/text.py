@@ -21,12 +21,14 @@ def finding_lines(summary: Summary) -> list[str]:
 
 
 def totals_lines(summary: Summary) -> list[str]:
-    if not summary.findings:
+    if not summary.findings and summary.errors:
+        lines = [f"No findings, but {_plural(len(summary.errors), 'file')} could not be checked (see above)."]
+    elif not summary.findings:
         lines = [f"All checks passed: no findings in {_plural(summary.files, 'file')}."]
     else:
-        lines = [f"Found {_plural(len(summary.findings), 'finding')} ({summary.fixable} fixable with 'banno-migrate fix')."]
+        lines = [f"Found {_plural(len(summary.findings), 'finding')} ({summary.fixable} fixable with '{summary.fix_command}')."]
     if summary.hidden_unsafe:
-        lines.append(f"{summary.hidden_unsafe} more fixable with 'banno-migrate fix --unsafe-fixes'.")
+        lines.append(f"{summary.hidden_unsafe} more fixable with '{summary.fix_command} --unsafe-fixes'.")
     if summary.baselined or summary.baseline_fixed:
         lines.append(
             f"{_plural(len(summary.baselined), 'finding')} hidden by the baseline; "

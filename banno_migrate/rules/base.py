@@ -40,8 +40,13 @@ class RuleContext:
         if existing is None:
             self._findings[key] = finding
         elif existing.fix and finding.fix:
-            edits = tuple(sorted(set(existing.fix.edits) | set(finding.fix.edits)))
-            existing.fix = Fix(edits, existing.fix.applicability)
+            # An edit that overlaps one already there waits for the next round of the fix loop.
+            extra = [
+                edit
+                for edit in finding.fix.edits
+                if edit not in existing.fix.edits and not any(edit.overlaps(old) for old in existing.fix.edits)
+            ]
+            existing.fix = Fix(tuple(sorted((*existing.fix.edits, *extra))), existing.fix.applicability)
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -82,6 +87,9 @@ class Rule(cst.BatchableCSTVisitor):
             fix = Fix(tuple(sorted(edit_list)), applicability)  # type: ignore[arg-type]
         template = self.spec.message if fix else self.spec.message_without_fix
         where = self.range_of(node)
+        source = self.context.source
+        column = source.offset(where.start.line, where.start.column) - source.line_starts[where.start.line - 1]
+        end_column = source.offset(where.end.line, where.end.column) - source.line_starts[where.end.line - 1]
         self.context.add(
             Finding(
                 rule=self.CODE,
@@ -89,9 +97,9 @@ class Rule(cst.BatchableCSTVisitor):
                 severity=self.spec.severity,
                 path=self.context.path,
                 line=where.start.line,
-                column=where.start.column + 1,
+                column=column + 1,
                 end_line=where.end.line,
-                end_column=where.end.column + 1,
+                end_column=end_column + 1,
                 message=template.format(**values),
                 fix=fix,
             )
