@@ -13,6 +13,7 @@ import pytest
 from banno_migrate.catalog import Example, RuleSpec, load_catalog
 from banno_migrate.fixer import fix_source
 from banno_migrate.lint import LintRequest, lint_source, parse
+from banno_migrate.prefilter import Prefilter
 from banno_migrate.rules.base import RuleOptions
 from banno_migrate.source import SourceText
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
@@ -55,7 +56,13 @@ def test_found(spec: RuleSpec, example: Example) -> None:
         assert [f"{f.line}:{f.column}-{f.end_line}:{f.end_column}" for f in findings] == list(example.locations)
     assert all(f.message and "{" not in f.message for f in findings)
 
-    outcome = fix_source(SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example))
+    unsafe = bool(example.config.get("unsafe-fixes"))  # the fix is unsafe: `fixed` is what --unsafe-fixes writes
+    if unsafe:
+        safe_only = fix_source(SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example))
+        assert safe_only.text == example.code, "this example's fix should need --unsafe-fixes"
+    outcome = fix_source(
+        SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example), unsafe_fixes=unsafe
+    )
     assert outcome.problem is None
     if example.fixed is None:
         assert outcome.text == example.code, "this example has no automatic fix"
@@ -63,9 +70,18 @@ def test_found(spec: RuleSpec, example: Example) -> None:
     else:
         assert outcome.text == example.fixed
         parse(outcome.text)
-        again = fix_source(SourceText(outcome.text, "utf-8"), "example.py", CATALOG, _request(spec, example))
+        again = fix_source(
+            SourceText(outcome.text, "utf-8"), "example.py", CATALOG, _request(spec, example), unsafe_fixes=unsafe
+        )
         assert again.text == outcome.text, "fix is not idempotent"
         assert not [f for f in again.remaining if f.rule == spec.code and f.fixable], "fix left fixable findings"
+
+
+@pytest.mark.parametrize(("spec", "example"), _cases("found"))
+def test_found_examples_pass_the_prefilter(spec: RuleSpec, example: Example) -> None:
+    extra_claims = tuple(example.config.get("extra-claims", ()))
+    candidates = Prefilter(CATALOG, extra_claims).candidates(example.code.encode(), frozenset({spec.code}))
+    assert spec.code in candidates, "the prefilter would skip this file: add a trigger to the rule's YAML"
 
 
 @pytest.mark.parametrize(("spec", "example"), _cases("not_found"))

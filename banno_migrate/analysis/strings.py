@@ -389,6 +389,8 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
                 return Role(RoleKind.ASSIGNMENT, names), element, container
             if isinstance(parent, (cst.AnnAssign, cst.AugAssign)):
                 return Role(RoleKind.ASSIGNMENT, self._target_names(parent.target)), element, container
+            if isinstance(parent, cst.Param) and parent.default is node:  # def f(scope="openid banno")
+                return Role(RoleKind.ASSIGNMENT, (parent.name.value,)), element, container
             if isinstance(parent, cst.Return):
                 return Role(RoleKind.RETURN, self._enclosing_function(parent)), element, container
             if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
