@@ -14,6 +14,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.catalog import Catalog
@@ -85,7 +86,8 @@ def lint_source(
     context = RuleContext(source=source, path=path, catalog=catalog, options=request.rule_options)
     rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
     comments = _CommentCollector()
-    cache = {StringValueProvider: ProjectModules(file)}
+    modules = ProjectModules(file)
+    cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
     try:
         MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
     except RecursionError:
