@@ -8,10 +8,12 @@ Exit codes (stable; scripts and pre-commit rely on them):
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import click
 
@@ -143,10 +145,11 @@ def check(baseline_path: Path | None, write_baseline_path: Path | None, **option
 def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
     """Fix legacy Banno usage in PATHS in place, then report what is left."""
     from banno_migrate.engine import fix_files
-    from banno_migrate.reporters.text import fixed_line
+    from banno_migrate.reporters.text import fix_table_lines, fixed_line
 
     run = _prepare(options, unsafe_fixes=unsafe_fixes, write=not diff)
-    reports = fix_files(run.files, run.options, run.catalog)
+    with _progress_bar(len(run.files), "Fixing") as progress:
+        reports = fix_files(run.files, run.options, run.catalog, progress)
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if diff:
         _echo_output(_unified_diff(reports), options["output"])
@@ -156,6 +159,9 @@ def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
         if options["output_format"] == "text":
             click.echo(fixed_line(summary, dry_run=False))
         _emit(summary, run, options, fix_mode=True)
+        if options["output_format"] == "text" and not options["statistics"]:
+            # For people, like the progress bar: stdout keeps one line per finding.
+            click.echo("\n".join(fix_table_lines(summary, run.catalog)), nl=False, err=True)
     changed = any(report.changed for report in reports)
     has_problems = bool(changed or summary.findings or summary.errors)
     return EXIT_FINDINGS if has_problems and not options["exit_zero"] else EXIT_CLEAN
@@ -187,6 +193,28 @@ def report(html_path: Path, sarif_path: Path | None, json_path: Path | None, bas
         f"Wrote {html_path}: {len(summary.findings)} finding{'' if len(summary.findings) == 1 else 's'} in {summary.files} files.",
         err=True,
     )
+    return EXIT_CLEAN
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing .banno-migrate.yaml.")
+@_guarded
+def init(paths: tuple[Path, ...], force: bool) -> int:
+    """Write a commented .banno-migrate.yaml here, with the institution host detected from PATHS."""
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.config import CONFIG_FILENAME
+    from banno_migrate.discovery import discover
+    from banno_migrate.init import detect_institution_hosts, render_config
+
+    target = Path(CONFIG_FILENAME)
+    if target.exists() and not force:
+        raise UsageProblem(f"{target} exists already (use --force to overwrite it)")
+    catalog = load_catalog()
+    hosts = detect_institution_hosts(discover(list(paths) or [Path(".")]).files, catalog)
+    _echo_output(render_config(hosts), target)
+    detected = f" with issuer-host {hosts.most_common(1)[0][0]}" if hosts else " (no institution host detected)"
+    click.echo(f"Wrote {target}{detected}. Next: banno-migrate check", err=True)
     return EXIT_CLEAN
 
 
@@ -252,6 +280,16 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
         write=write,
     )
     return _Run(discovered.files, discovered.errors, run_options, catalog, unsafe_fixes)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, for people: never when stderr is not a terminal or in CI."""
+    if total < 2 or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda _done: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield bar.update
 
 
 def _apply_baseline(summary, baseline_path: Path, reports) -> None:

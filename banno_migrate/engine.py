@@ -68,18 +68,29 @@ class _Job:
     enabled: frozenset[str]
 
 
-def check_files(paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None) -> list[FileReport]:
-    return _run(paths, options, catalog or load_catalog(), _check_job)
+Progress = Callable[[int], None]  # called with how many more files are done
 
 
-def fix_files(paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None) -> list[FileReport]:
-    return _run(paths, options, catalog or load_catalog(), _fix_job)
+def check_files(
+    paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None, progress: Progress | None = None
+) -> list[FileReport]:
+    return _run(paths, options, catalog or load_catalog(), _check_job, progress or _no_progress)
+
+
+def fix_files(
+    paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None, progress: Progress | None = None
+) -> list[FileReport]:
+    return _run(paths, options, catalog or load_catalog(), _fix_job, progress or _no_progress)
+
+
+def _no_progress(_done: int) -> None:
+    pass
 
 
 _Work = Callable[[_Job, RunOptions, Catalog], FileReport]
 
 
-def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Work) -> list[FileReport]:
+def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Work, progress: Progress) -> list[FileReport]:
     reports: list[FileReport] = []
     jobs: list[_Job] = []
     prefilter = Prefilter(catalog, options.rule_options.extra_claims)
@@ -89,6 +100,7 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
             data = path.read_bytes()
         except OSError as exc:
             reports.append(FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}")))
+            progress(1)
             continue
         enabled = options.selection.codes_for(path)
         if not options.report_unused_suppressions:
@@ -98,7 +110,10 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
             jobs.append(_Job(path, display, data, codes, enabled))
         else:
             reports.append(FileReport(path, display))
-    reports.extend(_map(work, jobs, options, catalog))
+            progress(1)
+    for report in _map(work, jobs, options, catalog):
+        reports.append(report)
+        progress(1)
     return sorted(reports, key=lambda report: report.display)
 
 
@@ -118,10 +133,11 @@ def _in_worker(work: _Work, job: _Job, options: RunOptions) -> FileReport:
 def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -> Iterable[FileReport]:
     workers = options.jobs or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        return [work(job, options, catalog) for job in jobs]
+        yield from (work(job, options, catalog) for job in jobs)
+        return
     chunk = max(1, len(jobs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
-        return list(pool.map(_in_worker, [work] * len(jobs), jobs, [options] * len(jobs), chunksize=chunk))
+        yield from pool.map(_in_worker, [work] * len(jobs), jobs, [options] * len(jobs), chunksize=chunk)
 
 
 def _request(job: _Job, options: RunOptions):

@@ -50,6 +50,22 @@ def render(summary: Summary, catalog: Catalog, *, statistics: bool = False) -> s
     return "\n".join([*lines, *totals_lines(summary)]) + "\n"
 
 
+def fix_table_lines(summary: Summary, catalog: Catalog) -> list[str]:
+    """After a fix run: per rule, what was fixed and what is left, with what to do about the rest."""
+    left = summary.by_rule
+    codes = sorted(set(summary.fixed) | set(left))
+    if not codes:
+        return []
+    width = max(len(catalog.rules[code].name) for code in codes)
+    lines = ["", f"  {'Rule':<6} {'Name':<{width}} {'Fixed':>5} {'Left':>5}"]
+    for code in codes:
+        lines.append(f"  {code:<6} {catalog.rules[code].name:<{width}} {summary.fixed.get(code, 0):>5} {left.get(code, 0):>5}")
+    guidance = [f"  {code}: {catalog.rules[code].guidance[0]}" for code in codes if left.get(code)]
+    if guidance:
+        lines += ["", "What to do about what is left (details: banno-migrate rule CODE):", *guidance]
+    return [*lines, ""]
+
+
 def fixed_line(summary: Summary, *, dry_run: bool) -> str:
     count = sum(summary.fixed.values())
     verb = "Would fix" if dry_run else "Fixed"
