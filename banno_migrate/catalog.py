@@ -37,7 +37,7 @@ class RuleSpec:
     guidance: tuple[str, ...]
     fix_safety: Applicability | None
     fix_description: str | None
-    triggers: tuple[bytes, ...]
+    triggers: tuple[tuple[bytes, ...], ...]  # any group whose strings all occur lets a file through
     triggers_include_claims: bool  # the custom claim names (catalog + config) are triggers too
     found: tuple[Example, ...]
     not_found: tuple[Example, ...]
@@ -93,6 +93,11 @@ def _examples(raw: list[dict[str, Any]] | None) -> tuple[Example, ...]:
     )
 
 
+def _trigger_group(item: str | list[str]) -> tuple[bytes, ...]:
+    """A trigger is a string, or a list of strings that must all occur."""
+    return tuple(text.encode() for text in ([item] if isinstance(item, str) else item))
+
+
 def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
     fix = data.get("fix") or {}
     examples = data.get("examples") or {}
@@ -108,7 +113,7 @@ def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
         guidance=tuple(_require(data, "guidance", source)),
         fix_safety=Applicability(fix["safety"]) if fix.get("safety") else None,
         fix_description=fix.get("description"),
-        triggers=tuple(t.encode() for t in data.get("triggers", ())),
+        triggers=tuple(_trigger_group(item) for item in data.get("triggers", ())),
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
         found=_examples(examples.get("found")),
         not_found=_examples(examples.get("not_found")),

@@ -159,8 +159,8 @@ def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
         if options["output_format"] == "text":
             click.echo(fixed_line(summary, dry_run=False))
         _emit(summary, run, options, fix_mode=True)
-        if options["output_format"] == "text" and not options["statistics"]:
-            # For people, like the progress bar: stdout keeps one line per finding.
+        if options["output_format"] == "text" and not options["statistics"] and _for_people():
+            # Like the progress bar: on a terminal only, and stdout keeps one line per finding.
             click.echo("\n".join(fix_table_lines(summary, run.catalog)), nl=False, err=True)
     changed = any(report.changed for report in reports)
     has_problems = bool(changed or summary.findings or summary.errors)
@@ -282,10 +282,15 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
     return _Run(discovered.files, discovered.errors, run_options, catalog, unsafe_fixes)
 
 
+def _for_people() -> bool:
+    """Whether stderr is a person's terminal (not a pipe, a file, or a CI log)."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 @contextlib.contextmanager
 def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr, for people: never when stderr is not a terminal or in CI."""
-    if total < 2 or not sys.stderr.isatty() or os.environ.get("CI"):
+    if total < 2 or not _for_people():
         yield lambda _done: None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
