@@ -31,13 +31,13 @@ from urllib.parse import unquote_plus
 
 import libcst as cst
 from libcst.metadata import (
-    Assignment,
     BatchableMetadataProvider,
     ParentNodeProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
 
+from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
 
 _MAX_DEPTH = 8  # how many names deep a value is followed
@@ -243,29 +243,8 @@ class AuthorizationRequestProvider(BatchableMetadataProvider[tuple[Authorization
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)
 
-    def _binding(self, name: cst.Name) -> Assignment | None:
-        """The only assignment of a name (an access or the assigned name itself)."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return None
-        assignments = list(scope[name.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            return None
-        return assignments[0]
-
     def _bound_value(self, node: cst.BaseExpression) -> cst.BaseExpression | None:
-        """What a name bound once by a plain assignment is bound to."""
-        assignment = self._binding(node) if isinstance(node, cst.Name) else None
-        if assignment is None:
-            return None
-        holder = self._parent(assignment.node)
-        if isinstance(holder, cst.AssignTarget):
-            statement = self._parent(holder)
-            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                return statement.value
-        if isinstance(holder, cst.AnnAssign) and holder.target is assignment.node:
-            return holder.value
-        return None
+        return bound_value(self.get_metadata, node) if isinstance(node, cst.Name) else None
 
     def _resolve(self, node: cst.BaseExpression) -> cst.BaseExpression:
         """Follow names bound once to the expression they stand for."""
@@ -510,7 +489,7 @@ class AuthorizationRequestProvider(BatchableMetadataProvider[tuple[Authorization
             return [node]
         if len(holder.targets) != 1 or not isinstance(holder.targets[0].target, cst.Name):
             return []
-        assignment = self._binding(holder.targets[0].target)
+        assignment = only_assignment(self.get_metadata, holder.targets[0].target)
         if assignment is None:
             return None
         return [access.node for access in assignment.references]

@@ -22,7 +22,7 @@ it claims, which fits code that decodes a token once and reads it many times.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, Callable, Iterator
+from typing import Iterator
 
 import libcst as cst
 from libcst.metadata import (
@@ -35,10 +35,10 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from banno_migrate.analysis.bindings import GetMetadata, assigned_values
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.strings import StringValueProvider
 
-GetMetadata = Callable[..., Any]  # a MetadataDependent's get_metadata(provider, node, default)
 
 
 class Evidence(IntEnum):
@@ -70,31 +70,6 @@ _MAX_DEPTH = 8
 def is_claims_name(name: str) -> bool:
     name = name.lower()
     return name in _CLAIMS_NAMES or name.endswith("_claims")
-
-
-def assigned_values(get_metadata: GetMetadata, name: cst.Name) -> list[cst.BaseExpression]:
-    """The expressions a name is bound to by plain assignments, walrus or `with ... as`.
-
-    Bindings of other kinds (parameters, loops, imports) have no expression and are left out.
-    """
-    scope = get_metadata(ScopeProvider, name, None)
-    if scope is None:
-        return []
-    values = []
-    for assignment in scope[name.value]:
-        if not isinstance(assignment, Assignment):
-            continue
-        target = assignment.node
-        holder = get_metadata(ParentNodeProvider, target, None)
-        if isinstance(holder, cst.AssignTarget):
-            holder = get_metadata(ParentNodeProvider, holder, None)
-        if isinstance(holder, (cst.Assign, cst.AnnAssign, cst.NamedExpr)) and holder.value is not None:
-            values.append(holder.value)
-        elif isinstance(holder, cst.AsName):
-            item = get_metadata(ParentNodeProvider, holder, None)
-            if isinstance(item, cst.WithItem):
-                values.append(item.item)
-    return values
 
 
 def qualified_names(get_metadata: GetMetadata, node: cst.CSTNode) -> set[str]:

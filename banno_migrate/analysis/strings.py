@@ -22,7 +22,6 @@ from typing import Sequence
 
 import libcst as cst
 from libcst.metadata import (
-    Assignment,
     BatchableMetadataProvider,
     CodePosition,
     ImportAssignment,
@@ -31,6 +30,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.literals import decode
 from banno_migrate.findings import Edit
@@ -282,14 +282,14 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
             module, level, name = imported
             result = self._foreign(self._modules.constant(module, level, name), node) if name else None
         else:
-            value = self._bound_value(node)
+            value = bound_value(self.get_metadata, node)
             result = None if value is None else self._evaluate(value, depth + 1)
         self._names[node] = result
         return result
 
     def _import_of(self, node: cst.Name) -> tuple[str, int, str | None] | None:
         """(module, relative level, imported name or None for a module) when `node` is bound by an import."""
-        assignment = self._single_assignment(node)
+        assignment = only_assignment(self.get_metadata, node)
         if not isinstance(assignment, ImportAssignment):
             return None
         statement = assignment.node
@@ -325,30 +325,6 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
         if text is None:
             return None
         return (Piece(text, None, None, hint=dotted_name(node) if isinstance(node, cst.BaseExpression) else ""),)
-
-    def _single_assignment(self, node: cst.Name) -> Assignment | None:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if scope is None:
-            return None
-        assignments = list(scope[node.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            return None
-        return assignments[0]
-
-    def _bound_value(self, node: cst.Name) -> cst.BaseExpression | None:
-        """The expression a name is bound to, when it is bound exactly once by a plain assignment."""
-        assignment = self._single_assignment(node)
-        if assignment is None:
-            return None
-        target = assignment.node
-        holder = self._parent(target)
-        if isinstance(holder, cst.AssignTarget):
-            statement = self._parent(holder)
-            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
-                return statement.value
-        if isinstance(holder, cst.AnnAssign) and holder.target is target:
-            return holder.value
-        return None
 
     # Roles
     def _role(self, root: cst.BaseExpression) -> tuple[Role, cst.Element | None, cst.BaseExpression | None]:
