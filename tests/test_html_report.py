@@ -342,6 +342,10 @@ def test_example_report_in_chromium(browser: Any, example: Example) -> None:
     page.screenshot(path=str(ARTIFACTS / "html-report-filtered.png"))
 
     page.click("#filters button[type=reset]")
+    # The page re-applies the filters just after the reset event: wait for it (up to 5 s), don't race it.
+    from playwright.sync_api import expect
+
+    expect(page.locator("#filter-status")).to_have_text(f"Showing {len(expected)} of {len(expected)} findings")
     assert len(visible_findings(page)) == len(expected)
     page.pdf(path=str(ARTIFACTS / "html-report.pdf"))  # the print stylesheet, as a reader would print it
     assert loaded.problems == []  # a CSP violation or a script error would show here

@@ -348,7 +348,7 @@ class StringValueProvider(BatchableMetadataProvider[StringValue]):
                 if callee.rsplit(".", 1)[-1] in _TRANSPARENT_CALLS:
                     node, parent = call, self._parent(call)
                     continue
-                prose = _is_prose_call(callee) or isinstance(self._parent(call), cst.Raise)
+                prose = is_prose_call(callee) or isinstance(self._parent(call), cst.Raise)
                 return Role(RoleKind.ARGUMENT, prose=prose, call=callee), element, container
             if isinstance(parent, cst.Attribute) and parent.value is node:
                 call = self._parent(parent)
@@ -407,7 +407,7 @@ _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exceptio
 _PROSE_CALLS = frozenset({"print", "warnings.warn", "click.echo", "echo", "_", "gettext", "ngettext", "flash"})
 
 
-def _is_prose_call(callee: str) -> bool:
+def is_prose_call(callee: str) -> bool:
     if callee in _PROSE_CALLS:
         return True
     receiver, _, method = callee.rpartition(".")

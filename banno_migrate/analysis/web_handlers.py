@@ -216,7 +216,8 @@ class WebHandlerProvider(BatchableMetadataProvider[WebHandler]):
                 framework = self._app_framework(call.func.value)
                 if framework is not None:
                     rule = call_argument(call, 0, "path") or call_argument(call, 0, "rule")
-                    return framework, rule.evaluated_value if isinstance(rule, cst.SimpleString) else None
+                    text = rule.evaluated_value if isinstance(rule, cst.SimpleString) else None
+                    return framework, text if isinstance(text, str) else None
         return None
 
     def _django_view(self, function: cst.FunctionDef) -> Framework | None:

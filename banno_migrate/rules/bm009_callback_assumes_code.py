@@ -15,7 +15,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 
-from banno_migrate.analysis.strings import _is_prose_call, dotted_name
+from banno_migrate.analysis.strings import is_prose_call, dotted_name
 from banno_migrate.analysis.web_handlers import Framework, WebHandler, WebHandlerProvider, call_argument
 from banno_migrate.rules.base import Rule
 
@@ -201,7 +201,7 @@ class _CodeReads:
     def _in_prose(self, node: cst.CSTNode) -> bool:
         """In a log message or a print: a missing code is harmless there."""
         return any(
-            isinstance(ancestor, cst.Call) and _is_prose_call(dotted_name(ancestor.func))
+            isinstance(ancestor, cst.Call) and is_prose_call(dotted_name(ancestor.func))
             for ancestor in self.body.ancestors.get(node, ())
         )
 
