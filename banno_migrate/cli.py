@@ -354,6 +354,13 @@ def _echo_output(content: str, output: Path | None) -> None:
         raise UsageProblem(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
 
+def _lines(text: str) -> list[str]:
+    """Lines as Python counts them: str.splitlines also breaks at \\f, \\v, \\x1c-\\x1e, \\x85, U+2028/9."""
+    import io
+
+    return io.StringIO(text, newline="").readlines()
+
+
 def _unified_diff(reports) -> str:
     import difflib
 
@@ -362,8 +369,8 @@ def _unified_diff(reports) -> str:
         if report.changed:
             chunks.extend(
                 difflib.unified_diff(
-                    report.original.splitlines(keepends=True),
-                    report.fixed_text.splitlines(keepends=True),
+                    _lines(report.original),
+                    _lines(report.fixed_text),
                     fromfile=f"a/{report.display}",
                     tofile=f"b/{report.display}",
                 )

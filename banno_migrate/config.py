@@ -163,11 +163,28 @@ def _read_bytes(path: Path) -> bytes:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
 
+def _unique_key_loader():
+    """PyYAML's safe loader, refusing a key written twice in one mapping (it keeps the last, silently)."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen = []
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen and key != "<<":
+                    raise yaml.constructor.ConstructorError(None, None, f"repeated key {key!r}", key_node.start_mark)
+                seen.append(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
+
+
 def _read_yaml_table(path: Path) -> Mapping[Any, Any]:
     import yaml  # lazily: only YAML users should pay for importing PyYAML
 
     try:
-        document = yaml.safe_load(_read_bytes(path))
+        document = yaml.load(_read_bytes(path), Loader=_unique_key_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -66,6 +66,7 @@ class _Job:
     data: bytes
     codes: frozenset[str]
     enabled: frozenset[str]
+    target: Path | None = None  # where the path led when it was read (through symlinks)
 
 
 Progress = Callable[[int], None]  # called with how many more files are done
@@ -97,6 +98,7 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
     for path in paths:
         display = display_path(path)
         try:
+            target = path.resolve()
             data = path.read_bytes()
         except OSError as exc:
             reports.append(FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}")))
@@ -107,7 +109,7 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
             enabled -= {UNUSED_SUPPRESSION}
         codes = prefilter.candidates(data, enabled)
         if codes:
-            jobs.append(_Job(path, display, data, codes, enabled))
+            jobs.append(_Job(path, display, data, codes, enabled, target))
         else:
             reports.append(FileReport(path, display))
             progress(1)
@@ -181,7 +183,7 @@ def _fix_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
         report.error = FileError(job.display, outcome.problem)
     if options.write and report.changed:
         try:
-            write_atomically(job.path, source.encode(outcome.text), job.data)
+            write_atomically(job.path, source.encode(outcome.text), job.data, job.target)
             report.written = True
         except WriteError as exc:
             report.error = FileError(job.display, str(exc))

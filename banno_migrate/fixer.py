@@ -10,6 +10,7 @@ when nothing is left to fix, or after MAX_ROUNDS.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,19 +112,24 @@ class WriteError(Exception):
     """The fixed file could not be written (the message is one line)."""
 
 
-def write_atomically(path: Path, data: bytes, original: bytes) -> None:
+def write_atomically(path: Path, data: bytes, original: bytes, target: Path | None = None) -> None:
     """Replace `path` by `data` in one rename, keeping its mode.
 
     Refuses when the file changed since it was read, and writes through a
     symlink to its target rather than replacing the link.
     """
-    target = path.resolve()
+    resolved = path.resolve()
+    if target is not None and resolved != target:  # `target`: where the path led when the file was read
+        raise WriteError("changed on disk while being fixed; not overwritten")
+    target = resolved
     try:
         if target.read_bytes() != original:
             raise WriteError("changed on disk while being fixed; not overwritten")
-        if not os.access(target, os.W_OK):
+        info = target.stat()
+        mode = info.st_mode
+        # Root may write anything, and a rename ignores the file's own mode: ask the mode too.
+        if not os.access(target, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise WriteError("cannot write: the file is read-only")
-        mode = target.stat().st_mode
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror or exc}") from None
@@ -132,6 +138,8 @@ def write_atomically(path: Path, data: bytes, original: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            os.chown(temporary, info.st_uid, info.st_gid)  # before chmod: chown clears set-id bits
         os.chmod(temporary, mode & 0o7777)
         os.replace(temporary, target)
     except BaseException as exc:  # also Ctrl-C: never leave the temporary file behind

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +51,9 @@ def parse(text: str) -> cst.Module:
 def compiles(text: str) -> bool:
     """Whether CPython accepts the text (the last check before a fix is written)."""
     try:
-        compile(text, "<fixed>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the user's own warnings (invalid escapes...) are not ours to print
+            compile(text, "<fixed>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -64,12 +67,13 @@ def _first_line(exc: BaseException) -> str:
 class _CommentCollector(cst.BatchableCSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self) -> None:
+    def __init__(self, source: SourceText) -> None:
         super().__init__()
+        self.source = source
         self.suppressions: list[Suppression] = []
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        line = self.get_metadata(PositionProvider, node).start.line
+        line = self.source.libcst_line(self.get_metadata(PositionProvider, node).start.line)
         if suppression := parse_comment(node.value, line):
             self.suppressions.append(suppression)
 
@@ -83,9 +87,11 @@ def lint_source(
     project's other modules are then known.
     """
     module = parse(source.text)
+    if "\f" in source.text or "\\" in source.text:  # what LibCST may leave out of its tree
+        source = source.with_libcst_code(module.code)
     context = RuleContext(source=source, path=path, catalog=catalog, options=request.rule_options)
     rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
-    comments = _CommentCollector()
+    comments = _CommentCollector(source)
     modules = ProjectModules(file)
     cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -21,6 +21,11 @@ class SourceText:
 
     text: str
     encoding: str  # as tokenize reports it: 'utf-8-sig' keeps a BOM on the way back
+    # The code LibCST generates back, when it is not `text`: LibCST leaves some
+    # characters out of its tree (the blanks up to a form feed that starts a
+    # statement's line, a line holding only a backslash continuation), and its
+    # positions count this code, not the text.
+    libcst_code: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def decode(cls, data: bytes) -> SourceText:
@@ -44,18 +49,42 @@ class SourceText:
         return (0, *(m.end() for m in _NEWLINE.finditer(self.text)))
 
     def offset(self, line: int, column: int) -> int:
-        """Offset of a LibCST position (1-based line, 0-based column)."""
-        return self._column_origin(line) + column
+        """Offset in `text` of a LibCST position (1-based line, 0-based column)."""
+        if self.libcst_code is None:
+            return self.line_starts[line - 1] + column
+        code_line_starts, to_text = self._libcst_alignment
+        return to_text[code_line_starts[line - 1] + column]
 
-    def _column_origin(self, line: int) -> int:
-        # Like CPython's tokenizer, LibCST restarts counting columns after a
-        # form feed in a line's indentation.
-        start = self.line_starts[line - 1]
-        if "\f" not in self.text[start : start + 200]:
-            return start
-        text = self.line_text(line)
-        indentation = text[: len(text) - len(text.lstrip(" \t\f"))]
-        return start + indentation.rfind("\f") + 1
+    def libcst_line(self, line: int) -> int:
+        """The line of `text` that a LibCST line number points at."""
+        return line if self.libcst_code is None else self.position(self.offset(line, 0))[0]
+
+    def with_libcst_code(self, code: str) -> SourceText:
+        """This text, told which code LibCST's positions count (`module.code`). Raises SourceError."""
+        if code == self.text:
+            return self
+        aligned = replace(self, libcst_code=code)
+        try:
+            aligned._libcst_alignment  # noqa: B018 - computed now, so that a failure is this file's error
+        except ValueError:  # LibCST also added characters: its positions cannot be trusted
+            raise SourceError("cannot parse exactly: LibCST does not reproduce this file byte for byte") from None
+        return aligned
+
+    @cached_property
+    def _libcst_alignment(self) -> tuple[tuple[int, ...], list[int]]:
+        """Line starts of LibCST's code, and for each of its offsets the offset in `text`.
+
+        LibCST only leaves characters out, so its code is a subsequence of the
+        text: each character is matched to the next equal one.
+        """
+        code, text = self.libcst_code or "", self.text
+        to_text, index = [], 0
+        for char in code:
+            index = text.index(char, index)
+            to_text.append(index)
+            index += 1
+        to_text.append(len(text))
+        return (0, *(m.end() for m in _NEWLINE.finditer(code))), to_text
 
     def position(self, offset: int) -> tuple[int, int]:
         """(1-based line, 0-based column) of an offset."""

@@ -88,17 +88,17 @@ class Rule(cst.BatchableCSTVisitor):
         template = self.spec.message if fix else self.spec.message_without_fix
         where = self.range_of(node)
         source = self.context.source
-        column = source.offset(where.start.line, where.start.column) - source.line_starts[where.start.line - 1]
-        end_column = source.offset(where.end.line, where.end.column) - source.line_starts[where.end.line - 1]
+        line, column = source.position(source.offset(where.start.line, where.start.column))
+        end_line, end_column = source.position(source.offset(where.end.line, where.end.column))
         self.context.add(
             Finding(
                 rule=self.CODE,
                 name=self.spec.name,
                 severity=self.spec.severity,
                 path=self.context.path,
-                line=where.start.line,
+                line=line,
                 column=column + 1,
-                end_line=where.end.line,
+                end_line=end_line,
                 end_column=end_column + 1,
                 message=template.format(**values),
                 fix=fix,
