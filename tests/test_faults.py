@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import shutil
 import signal
 import stat
@@ -27,10 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from banno_migrate import fixer
-from banno_migrate.cli import main
 
 URL = "https://h.example/a/consumer/api/oidc/token"
 FIXED_URL = "https://h.example/a/consumer/api/v0/oidc/token"
@@ -43,42 +40,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # --------------------------------------------------------------------------- running the tool in-process
 
 
-@dataclass
-class Run:
-    args: tuple[str, ...]
-    code: int
-    out: str
-    err: str
-
-    @property
-    def problems(self) -> list[str]:
-        return problems(self.err)
-
-    def __str__(self) -> str:
-        return f"$ banno-migrate {' '.join(self.args)}\n[exit {self.code}]\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
-
-
-def problems(stderr: str) -> list[str]:
-    """The stderr lines that report a problem, `path: reason`; what stderr says for people (the fix table) is not one."""
-    return [line for line in stderr.splitlines() if re.match(r"\S+: ", line)]
-
-
-def banno_migrate(*args: str) -> Run:
-    """Run the CLI in the current directory; fail on any traceback."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
-    run = Run(args, result.exit_code, result.stdout, result.stderr)
-    assert result.exception is None or isinstance(result.exception, SystemExit), f"{run}\n{result.exc_info}"
-    assert "Traceback" not in run.out + run.err, run
-    return run
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / ".banno-migrate.yaml").write_text("")
-    monkeypatch.chdir(root)
-    return root
+from inprocess_cli import Run, banno_migrate, problems
 
 
 def put(path: Path, data: bytes = LEGACY) -> Path:
@@ -237,7 +199,7 @@ def test_file_deleted_between_read_and_write_is_not_recreated(project: Path, mon
 
 
 def test_file_swapped_for_a_symlink_out_of_the_roots_is_not_written_through(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = put(project / "app.py")
+    put(project / "app.py")
     outside = put(tmp_path / "elsewhere" / "victim.py")  # same bytes as the file that was read
     real_write = fixer.write_atomically
 

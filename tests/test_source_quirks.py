@@ -14,13 +14,10 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from banno_migrate.cli import main
 
 OLD = "/a/consumer/api/oidc/token"
 NEW = "/a/consumer/api/v0/oidc/token"
@@ -31,43 +28,7 @@ FIXED_URL = f"https://h.example{NEW}"
 # --------------------------------------------------------------------------- running the tool
 
 
-@dataclass
-class Run:
-    args: tuple[str, ...]
-    code: int
-    out: str
-    err: str
-
-    @property
-    def problems(self) -> list[str]:
-        return problems(self.err)
-
-    def __str__(self) -> str:  # what pytest shows when an assertion about a run fails
-        return f"$ banno-migrate {' '.join(self.args)}\n[exit {self.code}]\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
-
-
-def problems(stderr: str) -> list[str]:
-    """The stderr lines that report a problem, `path: reason`; what stderr says for people (the fix table) is not one."""
-    return [line for line in stderr.splitlines() if re.match(r"\S+: ", line)]
-
-
-def banno_migrate(*args: str) -> Run:
-    """Run the CLI in the current directory; fail on any traceback."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
-    run = Run(args, result.exit_code, result.stdout, result.stderr)
-    assert result.exception is None or isinstance(result.exception, SystemExit), f"{run}\n{result.exc_info}"
-    assert "Traceback" not in run.out + run.err, run
-    return run
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty project with an empty configuration (defaults; no stray configuration from above)."""
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / ".banno-migrate.yaml").write_text("")
-    monkeypatch.chdir(root)
-    return root
+from inprocess_cli import banno_migrate
 
 
 def put(root: Path, name: str, data: bytes) -> Path:
