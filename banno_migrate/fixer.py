@@ -17,7 +17,7 @@ from pathlib import Path
 
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Applicability, Edit, Finding
-from banno_migrate.lint import LintRequest, compiles, lint_source, parse
+from banno_migrate.lint import LintRequest, compiles, lint_source
 from banno_migrate.source import SourceError, SourceText
 
 MAX_ROUNDS = 10
@@ -92,10 +92,10 @@ def fix_source(
         chosen, edits = _non_overlapping(applicable)
         new_text = apply_edits(text, edits)
         try:
-            parse(new_text)
+            # Linting parses the new text with LibCST: that parse is half of the check.
+            findings = lint_source(SourceText(new_text, source.encoding), path, catalog, request, file)
             if not compiles(new_text):
                 raise SourceError("the fixed code does not compile")
-            findings = lint_source(SourceText(new_text, source.encoding), path, catalog, request, file)
         except SourceError as exc:
             codes = ", ".join(sorted({finding.rule for finding in chosen}))
             outcome.problem = f"a fix for {codes} produced invalid code ({exc}); those fixes were not applied"
