@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -62,6 +63,16 @@ class Domain:
     claim_namespace: str
     custom_claims: tuple[str, ...]
     standard_claims: frozenset[str]
+
+    @property
+    def legacy_issuer_hosts(self) -> frozenset[str]:
+        """www.banno.com and uat.banno.com: never an institution's host."""
+        return frozenset(issuer.split("/")[2] for issuer in self.legacy_issuers)
+
+    @property
+    def endpoint_host_pattern(self) -> str:
+        """A regex whose group 1 is the host of a Banno endpoint URL (`https://<host>/a/consumer/api...`)."""
+        return r"https?://([A-Za-z0-9.\-]+(?::\d+)?)" + re.escape(self.api_path_prefix) + r"(?=[/?#'\"\s]|$)"
 
 
 @dataclass(frozen=True)

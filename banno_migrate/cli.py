@@ -9,6 +9,7 @@ Exit codes (stable; scripts and pre-commit rely on them):
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import sys
@@ -241,10 +242,14 @@ def rule(code: str | None, output_format: str) -> int:
 # Shared plumbing of check and fix
 
 
+@dataclasses.dataclass(frozen=True)
 class _Run:
-    def __init__(self, files, discovery_errors, options, catalog, unsafe_fixes) -> None:
-        self.files, self.discovery_errors = files, discovery_errors
-        self.options, self.catalog, self.unsafe_fixes = options, catalog, unsafe_fixes
+    """What check, fix and report share: the files found, how to lint them, and the catalog."""
+
+    files: list[Path]
+    discovery_errors: list[Any]
+    options: Any  # engine.RunOptions (not imported here: the start-up path stays light)
+    catalog: Any  # catalog.Catalog
 
 
 def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool = True) -> _Run:
@@ -279,7 +284,7 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
         unsafe_fixes=unsafe_fixes,
         write=write,
     )
-    return _Run(discovered.files, discovered.errors, run_options, catalog, unsafe_fixes)
+    return _Run(discovered.files, discovered.errors, run_options, catalog)
 
 
 def _for_people() -> bool:
@@ -309,7 +314,7 @@ def _summarise(reports, run: _Run, *, discovery_errors):
     from banno_migrate.findings import FileError
     from banno_migrate.reporters import Summary
 
-    summary = Summary.of(reports, unsafe_fixes=run.unsafe_fixes)
+    summary = Summary.of(reports, unsafe_fixes=run.options.unsafe_fixes)
     if run.options.report_unused_suppressions:
         summary.fix_command += " --report-unused-suppressions"
     summary.errors = [FileError(display_path(e.path), e.message) for e in discovery_errors] + summary.errors

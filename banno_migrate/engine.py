@@ -8,7 +8,6 @@ string never pays for it.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -137,6 +136,8 @@ def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
         yield from (work(job, options, catalog) for job in jobs)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only runs large enough to pay for it
+
     chunk = max(1, len(jobs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
         yield from pool.map(_in_worker, [work] * len(jobs), jobs, [options] * len(jobs), chunksize=chunk)

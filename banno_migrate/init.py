@@ -9,21 +9,20 @@ from typing import Iterable
 
 from banno_migrate.catalog import Catalog
 
-_ENDPOINT_HOST = re.compile(rb"https?://([A-Za-z0-9.\-]+(?::\d+)?)/a/consumer/api\b")
-
-
 def detect_institution_hosts(files: Iterable[Path], catalog: Catalog) -> Counter[str]:
     """Hosts of the code's own Banno endpoint URLs (the legacy issuer's hosts excluded)."""
-    legacy_hosts = {issuer.split("/")[2] for issuer in catalog.domain.legacy_issuers}
+    domain = catalog.domain
+    pattern = re.compile(domain.endpoint_host_pattern.encode())
+    marker = domain.api_path_prefix.encode()
     hosts: Counter[str] = Counter()
     for path in files:
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        if b"/a/consumer/api" in data:
-            hosts.update(host.decode().lower() for host in _ENDPOINT_HOST.findall(data))
-    for host in legacy_hosts:
+        if marker in data:
+            hosts.update(host.decode().lower() for host in pattern.findall(data))
+    for host in domain.legacy_issuer_hosts:
         hosts.pop(host, None)
     return hosts
 

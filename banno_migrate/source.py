@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from bisect import bisect_right
 import tokenize
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -88,8 +89,6 @@ class SourceText:
 
     def position(self, offset: int) -> tuple[int, int]:
         """(1-based line, 0-based column) of an offset."""
-        from bisect import bisect_right
-
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1]
 

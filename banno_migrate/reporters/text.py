@@ -6,10 +6,8 @@ from banno_migrate.catalog import Catalog
 from banno_migrate.reporters import Summary, is_applicable
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"1 {word}"
-    return f"{count} {word[:-1]}ies" if word.endswith("entry") else f"{count} {word}s"
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def finding_lines(summary: Summary) -> list[str]:
@@ -32,7 +30,7 @@ def totals_lines(summary: Summary) -> list[str]:
     if summary.baselined or summary.baseline_fixed:
         lines.append(
             f"{_plural(len(summary.baselined), 'finding')} hidden by the baseline; "
-            f"{_plural(summary.baseline_fixed, 'baseline entry')} fixed since (write the baseline again to drop them)."
+            f"{_plural(summary.baseline_fixed, 'baseline entry', 'baseline entries')} fixed since (write the baseline again to drop them)."
         )
     return lines
 

@@ -19,7 +19,7 @@ class LegacyIssuer(StringRule):
 
     @cached_property
     def _endpoint_host(self) -> re.Pattern[str]:
-        return re.compile(r"https?://([A-Za-z0-9.\-]+(?::\d+)?)" + re.escape(self.domain.api_path_prefix) + r"(?=[/?#]|$)")
+        return re.compile(self.domain.endpoint_host_pattern)
 
     def check_module(self, values: list[StringValue]) -> None:
         host = self.context.options.issuer_host or self._file_host(values)
@@ -29,12 +29,11 @@ class LegacyIssuer(StringRule):
 
     def _file_host(self, values: list[StringValue]) -> str | None:
         """The host of the file's own Banno endpoint URLs, when they all share one."""
-        legacy_hosts = {issuer.split("/")[2] for issuer in self.domain.legacy_issuers}
         hosts = {
             match.group(1).lower()
             for value in values
             for match in self._endpoint_host.finditer(value.text)
-        } - legacy_hosts
+        } - self.domain.legacy_issuer_hosts
         return hosts.pop() if len(hosts) == 1 else None
 
     def _report(self, value: StringValue, match: re.Match[str], host: str | None) -> None:
