@@ -24,6 +24,7 @@ class Example:
     fixed: str | None = None  # None: the finding has no automatic fix here
     config: dict[str, Any] = field(default_factory=dict)
     locations: tuple[str, ...] = ()  # "line:col-end_line:end_col", 1-based, end exclusive
+    language: str = "python"  # a name in banno_migrate.languages
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def _examples(raw: list[dict[str, Any]] | None) -> tuple[Example, ...]:
             fixed=item.get("fixed"),
             config=item.get("config", {}),
             locations=tuple(item.get("locations", ())),
+            language=item.get("language", "python"),
         )
         for item in raw or ()
     )

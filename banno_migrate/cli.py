@@ -257,6 +257,7 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
     from banno_migrate.config import ConfigError, load_settings, normalise_host, validate_codes
     from banno_migrate.discovery import discover
     from banno_migrate.engine import RunOptions
+    from banno_migrate.languages import FileTypes
     from banno_migrate.rule_options import RuleOptions
     from banno_migrate.selection import RuleSelection
 
@@ -276,13 +277,21 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
         extend_exclude=options["exclude"] or None,
     )
     paths = list(options["paths"]) or [Path(".")]
-    discovered = discover(paths, exclude=settings.exclude, exclude_root=settings.root, force_exclude=options["force_exclude"])
+    file_types = FileTypes.from_mapping(dict(settings.file_types))
+    discovered = discover(
+        paths,
+        exclude=settings.exclude,
+        exclude_root=settings.root,
+        force_exclude=options["force_exclude"],
+        file_types=file_types,
+    )
     run_options = RunOptions(
         selection=RuleSelection.from_settings(settings, catalog.codes),
         rule_options=RuleOptions(issuer_host=settings.issuer_host, extra_claims=settings.extra_claims),
         report_unused_suppressions=options["report_unused_suppressions"],
         unsafe_fixes=unsafe_fixes,
         write=write,
+        file_types=file_types,
     )
     return _Run(discovered.files, discovered.errors, run_options, catalog)
 

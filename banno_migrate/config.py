@@ -45,6 +45,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes) in file order
     issuer_host: str | None = None
     extra_claims: tuple[str, ...] = ()
+    file_types: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, globs): more files to scan
     # Directory the relative patterns are relative to: the config file's
     # directory (absolute, resolved) or the working directory without a file.
     root: Path = Path(".")
@@ -319,6 +320,25 @@ def _parse_per_file_ignores(
     return tuple(pairs)
 
 
+def _parse_file_types(
+    label: str, value: object, context: _Context
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from banno_migrate.languages import BY_NAME
+
+    if not isinstance(value, dict):
+        raise context.error(f"{label} must be a mapping of language to glob patterns, got {_type_name(value)}")
+    pairs = []
+    for language, globs in value.items():
+        if language not in BY_NAME:
+            known = ", ".join(BY_NAME)
+            raise context.error(f"{label}: unknown language {language!r} (known: {known})")
+        patterns = _parse_globs(f"{label} for {language!r}", globs, context)
+        if any("/" in pattern for pattern in patterns):
+            raise context.error(f"{label} for {language!r}: patterns match file names, without '/'")
+        pairs.append((language, patterns))
+    return tuple(pairs)
+
+
 def _parse_issuer_host(label: str, value: object, context: _Context) -> str:
     if not isinstance(value, str):
         raise context.error(f"{label} must be a host name string, got {_type_name(value)}")
@@ -371,4 +391,5 @@ _PARSERS: dict[str, Callable[[str, object, _Context], Any]] = {
     "per-file-ignores": _parse_per_file_ignores,
     "issuer-host": _parse_issuer_host,
     "extra-claims": _parse_claims,
+    "file-types": _parse_file_types,
 }

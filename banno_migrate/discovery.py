@@ -22,7 +22,8 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-DEFAULT_EXTENSIONS = (".py", ".pyi")
+from banno_migrate.languages import FileTypes
+
 
 _SKIPPED_DIR_NAMES = frozenset(
     {
@@ -162,13 +163,13 @@ class _Finder:
         exclude: Sequence[str],
         exclude_root: Path | None,
         force_exclude: bool,
-        extensions: Sequence[str],
+        file_types: FileTypes,
         respect_gitignore: bool,
     ) -> None:
         self._exclude = _Patterns(exclude)
         self._base = _real(exclude_root if exclude_root is not None else Path.cwd())
         self._force_exclude = force_exclude
-        self._extensions = tuple(extensions)
+        self._file_types = file_types
         self._respect_gitignore = respect_gitignore
         self._dir_root_prefixes: list[str] = []
         # resolved path -> (reached through a symlink, POSIX form, path to report)
@@ -268,7 +269,7 @@ class _Finder:
             self._add(target, Path(entry.path), via_symlink=True)
 
     def _wanted(self, name: str) -> bool:
-        return name.endswith(self._extensions)
+        return self._file_types.language_for(name) is not None
 
     def _ignored_entry(self, real: str, is_dir: bool, layers: _Layers) -> bool:
         return self._excluded(real, is_dir) or _ignored(real, is_dir, layers)
@@ -399,7 +400,7 @@ def discover(
     exclude: Sequence[str] = (),
     exclude_root: Path | None = None,
     force_exclude: bool = False,
-    extensions: Sequence[str] = DEFAULT_EXTENSIONS,
+    file_types: FileTypes | None = None,
     respect_gitignore: bool = True,
 ) -> Discovered:
     """Expand command-line paths into the sorted, de-duplicated files to lint.
@@ -409,5 +410,5 @@ def discover(
     Problems (missing paths, unreadable directories) are reported in
     ``errors`` without stopping the rest.
     """
-    finder = _Finder(exclude, exclude_root, force_exclude, extensions, respect_gitignore)
+    finder = _Finder(exclude, exclude_root, force_exclude, file_types or FileTypes(), respect_gitignore)
     return finder.run(paths)

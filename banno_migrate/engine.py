@@ -14,10 +14,11 @@ from typing import Callable, Iterable, Sequence
 
 from banno_migrate.catalog import Catalog, load_catalog
 from banno_migrate.findings import FileError, Finding
+from banno_migrate.languages import PYTHON, FileTypes, Language, LintRequest
 from banno_migrate.prefilter import Prefilter
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.selection import RuleSelection
-from banno_migrate.source import SourceError, SourceText
+from banno_migrate.source import SourceError
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -32,6 +33,7 @@ class RunOptions:
     unsafe_fixes: bool = False
     write: bool = True  # fix: write the files (False for --diff)
     jobs: int | None = None  # worker processes; None: one per core
+    file_types: FileTypes = field(default_factory=FileTypes)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class _Job:
     data: bytes
     codes: frozenset[str]
     enabled: frozenset[str]
+    language: Language
     target: Path | None = None  # where the path led when it was read (through symlinks)
 
 
@@ -103,12 +106,14 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
             reports.append(FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}")))
             progress(1)
             continue
-        enabled = options.selection.codes_for(path)
+        # A file named on the command line may have any name: read it as Python unless it says otherwise.
+        language = options.file_types.language_for(path.name) or PYTHON
+        enabled = language.applicable(options.selection.codes_for(path))
         if not options.report_unused_suppressions:
             enabled -= {UNUSED_SUPPRESSION}
         codes = prefilter.candidates(data, enabled)
         if codes:
-            jobs.append(_Job(path, display, data, codes, enabled, target))
+            jobs.append(_Job(path, display, data, codes, enabled, language, target))
         else:
             reports.append(FileReport(path, display))
             progress(1)
@@ -143,9 +148,7 @@ def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -
         yield from pool.map(_in_worker, [work] * len(jobs), jobs, [options] * len(jobs), chunksize=chunk)
 
 
-def _request(job: _Job, options: RunOptions):
-    from banno_migrate.lint import LintRequest
-
+def _request(job: _Job, options: RunOptions) -> LintRequest:
     return LintRequest(
         codes=job.codes,
         enabled=job.enabled,
@@ -155,12 +158,11 @@ def _request(job: _Job, options: RunOptions):
 
 
 def _check_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
-    from banno_migrate.lint import lint_source
-
+    frontend = job.language.load()
     report = FileReport(job.path, job.display)
     try:
-        source = SourceText.decode(job.data)
-        report.findings = lint_source(source, job.display, catalog, _request(job, options), job.path)
+        source = frontend.decode(job.data)
+        report.findings = frontend.lint_source(source, job.display, catalog, _request(job, options), job.path)
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
     return report
@@ -169,11 +171,18 @@ def _check_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
 def _fix_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
     from banno_migrate.fixer import WriteError, fix_source, write_atomically
 
+    frontend = job.language.load()
     report = FileReport(job.path, job.display)
     try:
-        source = SourceText.decode(job.data)
+        source = frontend.decode(job.data)
         outcome = fix_source(
-            source, job.display, catalog, _request(job, options), unsafe_fixes=options.unsafe_fixes, file=job.path
+            source,
+            job.display,
+            catalog,
+            _request(job, options),
+            unsafe_fixes=options.unsafe_fixes,
+            file=job.path,
+            frontend=frontend,
         )
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))

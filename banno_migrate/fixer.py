@@ -1,7 +1,8 @@
 """Applying fixes: a loop to a fixed point, verified, written atomically.
 
 Each round lints the text, applies every non-overlapping fix, and checks that
-the result still parses (LibCST) and compiles (CPython). A round that breaks
+the result still parses with the file's own parser (for Python, LibCST) and
+passes the front end's last check (for Python, CPython compiles it). A round that breaks
 the code is thrown away and the file keeps its last good text; nothing is
 written unless the final text is good. Like ruff's fix loop, the rounds stop
 when nothing is left to fix, or after MAX_ROUNDS.
@@ -14,10 +15,11 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Applicability, Edit, Finding
-from banno_migrate.lint import LintRequest, compiles, lint_source
+from banno_migrate.languages import PYTHON, LintRequest
 from banno_migrate.source import SourceError, SourceText
 
 MAX_ROUNDS = 10
@@ -80,10 +82,15 @@ def fix_source(
     *,
     unsafe_fixes: bool = False,
     file: Path | None = None,
+    frontend: ModuleType | None = None,
 ) -> FixOutcome:
-    """Fix one file's text. Raises SourceError when the original does not parse."""
+    """Fix one file's text with its language's front end (default: Python).
+
+    Raises SourceError when the original does not parse.
+    """
+    frontend = frontend or PYTHON.load()
     text = source.text
-    findings = lint_source(source, path, catalog, request, file)
+    findings = frontend.lint_source(source, path, catalog, request, file)
     outcome = FixOutcome(text=text, remaining=findings, initial=findings)
     for _ in range(MAX_ROUNDS):
         applicable = [finding for finding in findings if _applicable(finding, unsafe_fixes)]
@@ -92,10 +99,9 @@ def fix_source(
         chosen, edits = _non_overlapping(applicable)
         new_text = apply_edits(text, edits)
         try:
-            # Linting parses the new text with LibCST: that parse is half of the check.
-            findings = lint_source(SourceText(new_text, source.encoding), path, catalog, request, file)
-            if not compiles(new_text):
-                raise SourceError("the fixed code does not compile")
+            # Linting parses the new text with the file's parser: that parse is half of the check.
+            findings = frontend.lint_source(SourceText(new_text, source.encoding), path, catalog, request, file)
+            frontend.verify(new_text)
         except SourceError as exc:
             codes = ", ".join(sorted({finding.rule for finding in chosen}))
             outcome.problem = f"a fix for {codes} produced invalid code ({exc}); those fixes were not applied"

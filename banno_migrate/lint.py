@@ -1,4 +1,4 @@
-"""One file, one parse, one LibCST pass: every selected rule at once.
+"""The Python front end: one file, one parse, one LibCST pass, every selected rule at once.
 
 Only files that passed the prefilter get here; this is the only module of the
 check path that imports LibCST.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
@@ -20,20 +19,11 @@ from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Finding, Fix, Suppression
+from banno_migrate.languages import LintRequest
 from banno_migrate.rules import RULES_BY_CODE
 from banno_migrate.rules.base import RuleContext, RuleOptions
 from banno_migrate.source import SourceError, SourceText
 from banno_migrate.suppressions import UNUSED_SUPPRESSION, apply_suppressions, parse_comment, removal_edit, unused_codes
-
-
-@dataclass(frozen=True)
-class LintRequest:
-    """What to run on one file."""
-
-    codes: frozenset[str]  # rules to run (already narrowed by the prefilter and per-file ignores)
-    enabled: frozenset[str] = frozenset()  # every rule selected for the file, for judging suppressions
-    rule_options: RuleOptions = field(default_factory=RuleOptions)
-    report_unused_suppressions: bool = False
 
 
 def parse(text: str) -> cst.Module:
@@ -46,6 +36,16 @@ def parse(text: str) -> cst.Module:
         raise SourceError(f"cannot parse: {type(exc).__name__}: {_first_line(exc)}") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure is a file we cannot read
         raise SourceError(f"cannot parse: {type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def decode(data: bytes) -> SourceText:
+    return SourceText.decode(data)
+
+
+def verify(text: str) -> None:
+    """The last check before a fix is written: CPython accepts the text too."""
+    if not compiles(text):
+        raise SourceError("the fixed code does not compile")
 
 
 def compiles(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Reading a Python file the way Python itself would: encoding, BOM, line index."""
+"""Reading a file: Python the way Python itself would (encoding cookie, BOM), other text as UTF-8; line index."""
 
 from __future__ import annotations
 
@@ -38,6 +38,18 @@ class SourceText:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise SourceError(f"cannot decode as {encoding}: {exc.reason if isinstance(exc, UnicodeDecodeError) else exc}") from None
+        if "\x00" in text:
+            raise SourceError("cannot parse: file contains a NUL byte (binary file?)")
+        return cls(text, encoding)
+
+    @classmethod
+    def decode_utf8(cls, data: bytes) -> SourceText:
+        """Text that is not Python (JavaScript, configuration): UTF-8, with or without a BOM."""
+        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"cannot decode as UTF-8: {exc.reason} at byte {exc.start}") from None
         if "\x00" in text:
             raise SourceError("cannot parse: file contains a NUL byte (binary file?)")
         return cls(text, encoding)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from banno_migrate.discovery import Discovered, DiscoveryError, discover
+from banno_migrate.languages import FileTypes
 
 
 def touch(root: Path, *rels: str) -> None:
@@ -30,14 +31,17 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_walks_recursively_and_filters_extensions(tree: Path) -> None:
-    touch(tree, "a.py", "pkg/b.pyi", "pkg/deep/er/c.py", "notes.txt", "pkg/setup.cfg", "pkg/py")
+def test_walks_recursively_and_filters_by_file_type(tree: Path) -> None:
+    touch(tree, "a.py", "pkg/b.pyi", "pkg/deep/er/c.py", "notes.txt", "pkg/py", "README.md", "style.css")
     assert names(discover([Path(".")])) == ["a.py", "pkg/b.pyi", "pkg/deep/er/c.py"]
 
 
-def test_custom_extensions(tree: Path) -> None:
-    touch(tree, "a.py", "b.pyw", "c.pyi")
-    assert names(discover([Path(".")], extensions=(".pyw",))) == ["b.pyw"]
+def test_user_file_types_add_globs(tree: Path) -> None:
+    touch(tree, "a.py", "b.pyw", "notes.txt")
+    file_types = FileTypes.from_mapping({"python": ["*.pyw"]})
+    assert names(discover([Path(".")], file_types=file_types)) == ["a.py", "b.pyw"]
+    assert file_types.language_for("b.pyw").name == "python"
+    assert file_types.language_for("notes.txt") is None
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@
   exactly `fixed` (or changes nothing when the example has no `fixed`);
   the fixed code parses and a second fix changes nothing.
 - not_found: the rule stays silent.
+
+An example's `language` (default python) picks the front end that reads it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ import pytest
 
 from banno_migrate.catalog import Example, RuleSpec, load_catalog
 from banno_migrate.fixer import fix_source
-from banno_migrate.lint import LintRequest, lint_source, parse
+from banno_migrate.languages import BY_NAME, LintRequest
 from banno_migrate.prefilter import Prefilter
 from banno_migrate.rules.base import RuleOptions
-from banno_migrate.source import SourceText
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
 
 CATALOG = load_catalog()
@@ -23,18 +24,44 @@ CATALOG = load_catalog()
 
 def _cases(kind: str) -> list:
     return [
-        pytest.param(spec, example, id=f"{spec.code}-{kind}-{index}")
+        pytest.param(spec, example, id=f"{spec.code}-{kind}-{_case_language(example)}{index}")
         for spec in CATALOG.rules.values()
         for index, example in enumerate(getattr(spec, kind))
     ]
 
 
+def _case_language(example: Example) -> str:
+    return "" if example.language == "python" else f"{example.language}-"
+
+
+def _file_name(example: Example) -> str:
+    """A name the example's language claims: `example.py`, `example.js`, `.env`..."""
+    return BY_NAME[example.language].patterns[0].replace("*", "example")
+
+
+def _frontend(example: Example):
+    return BY_NAME[example.language].load()
+
+
+def _lint(spec: RuleSpec, example: Example, text: str):
+    frontend = _frontend(example)
+    return frontend.lint_source(frontend.decode(text.encode()), _file_name(example), CATALOG, _request(spec, example))
+
+
+def _fix(spec: RuleSpec, example: Example, text: str, *, unsafe_fixes: bool = False):
+    frontend = _frontend(example)
+    source = frontend.decode(text.encode())
+    request = _request(spec, example)
+    return fix_source(source, _file_name(example), CATALOG, request, unsafe_fixes=unsafe_fixes, frontend=frontend)
+
+
 def _request(spec: RuleSpec, example: Example) -> LintRequest:
     # Suppression examples need every rule running, to see what a comment silences.
-    codes = frozenset(CATALOG.rules) if spec.code == UNUSED_SUPPRESSION else frozenset({spec.code})
+    every = BY_NAME[example.language].applicable(frozenset(CATALOG.rules))
+    codes = every if spec.code == UNUSED_SUPPRESSION else frozenset({spec.code})
     return LintRequest(
         codes=codes,
-        enabled=frozenset(CATALOG.rules),
+        enabled=every,
         rule_options=RuleOptions(
             issuer_host=example.config.get("issuer-host"),
             extra_claims=tuple(example.config.get("extra-claims", ())),
@@ -44,7 +71,7 @@ def _request(spec: RuleSpec, example: Example) -> LintRequest:
 
 
 def _findings(spec: RuleSpec, example: Example):
-    findings = lint_source(SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example))
+    findings = _lint(spec, example, example.code)
     return [f for f in findings if f.rule == spec.code and f.suppressed_by is None]
 
 
@@ -58,21 +85,17 @@ def test_found(spec: RuleSpec, example: Example) -> None:
 
     unsafe = bool(example.config.get("unsafe-fixes"))  # the fix is unsafe: `fixed` is what --unsafe-fixes writes
     if unsafe:
-        safe_only = fix_source(SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example))
+        safe_only = _fix(spec, example, example.code)
         assert safe_only.text == example.code, "this example's fix should need --unsafe-fixes"
-    outcome = fix_source(
-        SourceText(example.code, "utf-8"), "example.py", CATALOG, _request(spec, example), unsafe_fixes=unsafe
-    )
+    outcome = _fix(spec, example, example.code, unsafe_fixes=unsafe)
     assert outcome.problem is None
     if example.fixed is None:
         assert outcome.text == example.code, "this example has no automatic fix"
         assert not any(f.fixable for f in findings)
     else:
         assert outcome.text == example.fixed
-        parse(outcome.text)
-        again = fix_source(
-            SourceText(outcome.text, "utf-8"), "example.py", CATALOG, _request(spec, example), unsafe_fixes=unsafe
-        )
+        _lint(spec, example, outcome.text)  # parses
+        again = _fix(spec, example, outcome.text, unsafe_fixes=unsafe)
         assert again.text == outcome.text, "fix is not idempotent"
         assert not [f for f in again.remaining if f.rule == spec.code and f.fixable], "fix left fixable findings"
 

@@ -1,0 +1,92 @@
+"""Which files are scanned, and which front end reads each kind.
+
+A front end turns one file's text into findings: it parses with a real parser
+that keeps positions, finds the string values the rules look at, and
+reports edits as offsets into the text (so fixes, JSON, SARIF and the HTML
+report work the same for every language). Each front end is a module with:
+
+    decode(data: bytes) -> SourceText                 raises SourceError
+    lint_source(source, path, catalog, request, file=None) -> list[Finding]
+                                                      raises SourceError
+    verify(text: str) -> None                         raises SourceError when
+        a fixed text is not valid (the re-lint has already parsed it)
+
+Front ends are imported only for files that pass the prefilter: this module
+stays light.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import re
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Mapping, Sequence
+
+from banno_migrate.rule_options import RuleOptions
+
+# The rules that read configuration values (endpoints, issuers, scopes, prompt).
+CONFIG_CODES = frozenset({"BM001", "BM002", "BM004", "BM006", "BM100"})
+CODE_CODES = frozenset({"BM001", "BM002", "BM003", "BM004", "BM005", "BM006", "BM007", "BM008", "BM100"})
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    patterns: tuple[str, ...]  # file-name globs
+    frontend: str  # module path of the front end
+    codes: frozenset[str] | None = None  # the rules it implements; None: every rule
+    comment: str | None = "#"  # how a line comment starts (for suppressions); None: no comments
+
+    def applicable(self, codes: frozenset[str]) -> frozenset[str]:
+        return codes if self.codes is None else codes & self.codes
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.frontend)
+
+
+PYTHON = Language("python", ("*.py", "*.pyi"), "banno_migrate.lint")
+LANGUAGES: tuple[Language, ...] = (PYTHON,)
+BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class FileTypes:
+    """File name → language: the built-in globs, after the user's own (`file-types` in the config).
+
+    Matching is on the file name only, like the built-in globs; the user's
+    globs win, so `*.conf` can be read as INI or `*.js.txt` as JavaScript.
+    """
+
+    extra: tuple[tuple[str, str], ...] = ()  # (glob, language name), in config order
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _languages: tuple[Language, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pairs = [(glob, BY_NAME[name]) for glob, name in self.extra]
+        pairs += [(glob, language) for language in LANGUAGES for glob in language.patterns]
+        # One regex with a group per glob: a directory of 10,000 files costs one match per name.
+        alternatives = "|".join(f"(?P<g{index}>{fnmatch.translate(glob)})" for index, (glob, _) in enumerate(pairs))
+        object.__setattr__(self, "_pattern", re.compile(alternatives))
+        object.__setattr__(self, "_languages", tuple(language for _, language in pairs))
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Sequence[str]]) -> FileTypes:
+        return cls(tuple((glob, name) for name, globs in mapping.items() for glob in globs))
+
+    def language_for(self, name: str) -> Language | None:
+        match = self._pattern.match(name)
+        if match is None:
+            return None
+        return self._languages[int(match.lastgroup[1:])]  # type: ignore[index]
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What to run on one file."""
+
+    codes: frozenset[str]  # rules to run (already narrowed by the prefilter and per-file ignores)
+    enabled: frozenset[str] = frozenset()  # every rule selected for the file, for judging suppressions
+    rule_options: RuleOptions = field(default_factory=RuleOptions)
+    report_unused_suppressions: bool = False
