@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -41,6 +42,8 @@ class RuleSpec:
     fix_description: str | None
     triggers: tuple[tuple[bytes, ...], ...]  # any group whose strings all occur lets a file through
     triggers_include_claims: bool  # the custom claim names (catalog + config) are triggers too
+    requires: tuple[re.Pattern[bytes], ...]  # in Python files, after the triggers: each must match somewhere
+    skip_paths: re.Pattern[str] | None  # files the rule never checks (matched against the '/'-separated path)
     found: tuple[Example, ...]
     not_found: tuple[Example, ...]
 
@@ -80,6 +83,7 @@ class Domain:
 class Catalog:
     rules: dict[str, RuleSpec]  # by code, sorted
     domain: Domain
+    fingerprint: str = ""  # a hash of the catalog files: cached results from another catalog are not reused
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -111,6 +115,13 @@ def _trigger_group(item: str | list[str]) -> tuple[bytes, ...]:
     return tuple(text.encode() for text in ([item] if isinstance(item, str) else item))
 
 
+def _regex(pattern: str | bytes, source: Path) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise CatalogError(f"{source}: invalid regular expression {pattern!r}: {exc}") from None
+
+
 def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
     fix = data.get("fix") or {}
     examples = data.get("examples") or {}
@@ -128,6 +139,8 @@ def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
         fix_description=fix.get("description"),
         triggers=tuple(_trigger_group(item) for item in data.get("triggers", ())),
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
+        requires=tuple(_regex(pattern.encode(), source) for pattern in data.get("requires", ())),
+        skip_paths=_regex(data["skip_paths"], source) if data.get("skip_paths") else None,
         found=_examples(examples.get("found")),
         not_found=_examples(examples.get("not_found")),
     )
@@ -161,9 +174,12 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     directory = directory or data_dir("rules")
     rules: dict[str, RuleSpec] = {}
     domain: Domain | None = None
+    digest = hashlib.blake2b(digest_size=12)
     for path in sorted(directory.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        digest.update(text.encode())
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+            data = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             raise CatalogError(f"{path}: {exc}") from None
         if path.name == DOMAIN_FILE:
@@ -173,4 +189,4 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             rules[spec.code] = spec
     if domain is None:
         raise CatalogError(f"{directory}: missing {DOMAIN_FILE}")
-    return Catalog(rules=dict(sorted(rules.items())), domain=domain)
+    return Catalog(rules=dict(sorted(rules.items())), domain=domain, fingerprint=digest.hexdigest())

@@ -87,6 +87,7 @@ def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."),
             click.option("--issuer-host", metavar="HOST", help="Institution host for the v0 issuer (BM002 fixes)."),
             click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that silence nothing (BM100); with fix, remove them."),
+            click.option("--no-cache", is_flag=True, envvar="BANNO_MIGRATE_NO_CACHE", help="Do not read or write .banno-migrate-cache/ (check and report replay unchanged files from it)."),
             click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors."),
         ],
         command,
@@ -124,7 +125,7 @@ def check(baseline_path: Path | None, write_baseline_path: Path | None, **option
     from banno_migrate.engine import check_files
 
     run = _prepare(options)
-    reports = check_files(run.files, run.options, run.catalog)
+    reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options))
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if write_baseline_path is not None:
         count = Baseline.write(write_baseline_path, summary.findings)
@@ -181,7 +182,7 @@ def report(html_path: Path, sarif_path: Path | None, json_path: Path | None, bas
     from banno_migrate.reporters import html, json as json_report, sarif
 
     run = _prepare(options)
-    reports = check_files(run.files, run.options, run.catalog)
+    reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options))
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if baseline_path is not None:
         _apply_baseline(summary, baseline_path, reports)
@@ -250,6 +251,17 @@ class _Run:
     discovery_errors: list[Any]
     options: Any  # engine.RunOptions (not imported here: the start-up path stays light)
     catalog: Any  # catalog.Catalog
+    settings: Any  # config.Settings
+
+
+def _cache(run: _Run, options: dict[str, Any]):
+    """The findings cache for this configuration, in the project root (the config file's directory)."""
+    if options["no_cache"]:
+        return None
+    from banno_migrate.cache import FindingsCache
+
+    key = FindingsCache.key_for(run.catalog.fingerprint, run.settings, run.options.report_unused_suppressions)
+    return FindingsCache(run.settings.root.resolve(), key)
 
 
 def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool = True) -> _Run:
@@ -293,7 +305,7 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
         write=write,
         file_types=file_types,
     )
-    return _Run(discovered.files, discovered.errors, run_options, catalog)
+    return _Run(discovered.files, discovered.errors, run_options, catalog, settings)
 
 
 def _for_people() -> bool:

@@ -47,6 +47,8 @@ _SKIPPED_DIR_NAMES = frozenset(
     }
 )
 _SKIPPED_DIR_SUFFIX = ".egg-info"
+# banno-migrate's own configuration is YAML, but never a legacy integration's.
+_OWN_FILE_NAMES = frozenset({".banno-migrate.yaml", ".banno-migrate.yml"})
 # A directory holding one of these is a virtualenv or a cache, whatever its name.
 _SKIP_MARKERS = frozenset({"pyvenv.cfg", "CACHEDIR.TAG"})
 # pathspec names the group that matches the "/" after a directory component.
@@ -269,7 +271,7 @@ class _Finder:
             self._add(target, Path(entry.path), via_symlink=True)
 
     def _wanted(self, name: str) -> bool:
-        return self._file_types.language_for(name) is not None
+        return name not in _OWN_FILE_NAMES and self._file_types.language_for(name) is not None
 
     def _ignored_entry(self, real: str, is_dir: bool, layers: _Layers) -> bool:
         return self._excluded(real, is_dir) or _ignored(real, is_dir, layers)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from banno_migrate.cache import FindingsCache
 from banno_migrate.catalog import Catalog, load_catalog
 from banno_migrate.findings import FileError, Finding
 from banno_migrate.languages import PYTHON, FileTypes, Language, LintRequest
@@ -34,6 +35,7 @@ class RunOptions:
     write: bool = True  # fix: write the files (False for --diff)
     jobs: int | None = None  # worker processes; None: one per core
     file_types: FileTypes = field(default_factory=FileTypes)
+    prefilter: bool = True  # False: every applicable rule runs on every file (the test of the prefilter's soundness)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class FileReport:
     fixed_text: str | None = None
     fixed: dict[str, int] = field(default_factory=dict)
     written: bool = False
+    dependencies: frozenset[str] = frozenset()  # other files the findings depend on (see cache)
 
     @property
     def changed(self) -> bool:
@@ -75,15 +78,23 @@ Progress = Callable[[int], None]  # called with how many more files are done
 
 
 def check_files(
-    paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None, progress: Progress | None = None
+    paths: Sequence[Path],
+    options: RunOptions,
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+    cache: FindingsCache | None = None,
 ) -> list[FileReport]:
-    return _run(paths, options, catalog or load_catalog(), _check_job, progress or _no_progress)
+    """Lint the files; with a cache, unchanged files replay their recorded findings."""
+    reports = _run(paths, options, catalog or load_catalog(), _check_job, progress or _no_progress, cache)
+    if cache is not None:
+        cache.save()
+    return reports
 
 
 def fix_files(
     paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None, progress: Progress | None = None
 ) -> list[FileReport]:
-    return _run(paths, options, catalog or load_catalog(), _fix_job, progress or _no_progress)
+    return _run(paths, options, catalog or load_catalog(), _fix_job, progress or _no_progress, None)
 
 
 def _no_progress(_done: int) -> None:
@@ -93,7 +104,14 @@ def _no_progress(_done: int) -> None:
 _Work = Callable[[_Job, RunOptions, Catalog], FileReport]
 
 
-def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Work, progress: Progress) -> list[FileReport]:
+def _run(
+    paths: Sequence[Path],
+    options: RunOptions,
+    catalog: Catalog,
+    work: _Work,
+    progress: Progress,
+    cache: FindingsCache | None,
+) -> list[FileReport]:
     reports: list[FileReport] = []
     jobs: list[_Job] = []
     prefilter = Prefilter(catalog, options.rule_options.extra_claims)
@@ -101,9 +119,17 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
         display = display_path(path)
         try:
             target = path.resolve()
+            if cache is not None and (replayed := _replay(cache.lookup(str(target)), path, display)):
+                reports.append(replayed)
+                progress(1)
+                continue
             data = path.read_bytes()
         except OSError as exc:
             reports.append(FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}")))
+            progress(1)
+            continue
+        if cache is not None and (replayed := _replay(cache.lookup(str(target), data), path, display)):
+            reports.append(replayed)
             progress(1)
             continue
         # A file named on the command line may have any name: read it as Python unless it says otherwise.
@@ -111,16 +137,29 @@ def _run(paths: Sequence[Path], options: RunOptions, catalog: Catalog, work: _Wo
         enabled = language.applicable(options.selection.codes_for(path))
         if not options.report_unused_suppressions:
             enabled -= {UNUSED_SUPPRESSION}
-        codes = prefilter.candidates(data, enabled)
+        codes = prefilter.candidates(data, enabled, display, python=language is PYTHON) if options.prefilter else enabled
         if codes:
             jobs.append(_Job(path, display, data, codes, enabled, language, target))
         else:
             reports.append(FileReport(path, display))
+            if cache is not None:
+                cache.store(str(target), data, [], None, ())
             progress(1)
-    for report in _map(work, jobs, options, catalog):
+    for job, report in zip(jobs, _map(work, jobs, options, catalog)):
         reports.append(report)
+        if cache is not None and job.target is not None:
+            cache.store(str(job.target), job.data, report.findings, report.error, report.dependencies)
         progress(1)
     return sorted(reports, key=lambda report: report.display)
+
+
+def _replay(cached: tuple[list[Finding], FileError | None] | None, path: Path, display: str) -> FileReport | None:
+    if cached is None:
+        return None
+    findings, error = cached
+    for finding in findings:
+        finding.path = display
+    return FileReport(path, display, findings, FileError(display, error.message) if error is not None else None)
 
 
 _worker_catalog: Catalog | None = None  # set once in each worker process
@@ -160,11 +199,13 @@ def _request(job: _Job, options: RunOptions) -> LintRequest:
 def _check_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
     frontend = job.language.load()
     report = FileReport(job.path, job.display)
+    request = _request(job, options)
     try:
         source = frontend.decode(job.data)
-        report.findings = frontend.lint_source(source, job.display, catalog, _request(job, options), job.path)
+        report.findings = frontend.lint_source(source, job.display, catalog, request, job.path)
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
+    report.dependencies = frozenset(request.consulted)
     return report
 
 

@@ -92,7 +92,7 @@ def lint_source(
     context = RuleContext(source=source, path=path, catalog=catalog, options=request.rule_options)
     rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
     comments = _CommentCollector(source)
-    modules = ProjectModules(file)
+    modules = ProjectModules(file, request.consulted)
     cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
     try:
         MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])

@@ -6,6 +6,13 @@ find anything (a rule about claims adds the claim names, the configured
 trigger may be a group of strings that must all occur: `fragment` alone is in
 many files, `fragment` with `access_token` in few. A file that contains none of them for any selected rule is
 neither decoded nor parsed: most files of a real code base end here.
+
+A rule may narrow further, still without parsing: `skip_paths` (files it never
+checks, such as tests) and, for Python files, `requires`: regular expressions
+that must all match, written as necessary conditions of the rule's findings
+(BM009 reads a `"code"` key with `[` or `.get(`, in a module importing a web
+framework). Triggers are plain substring searches, which cost little; the
+regular expressions run only on the few files that get past them.
 """
 
 from __future__ import annotations
@@ -22,12 +29,19 @@ class Prefilter:
             code: spec.triggers + (claims if spec.triggers_include_claims else ())
             for code, spec in catalog.rules.items()
         }
+        self._specs = catalog.rules
 
-    def candidates(self, data: bytes, codes: frozenset[str]) -> frozenset[str]:
-        """The rules among `codes` whose trigger strings occur in `data`."""
-        return frozenset(
-            code
-            for code in codes
-            if not self._triggers.get(code)
-            or any(all(part in data for part in group) for group in self._triggers[code])
-        )
+    def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
+        """The rules among `codes` that could find something in `data` (the file at `path`)."""
+        return frozenset(code for code in codes if self._could_fire(code, data, path, python))
+
+    def _could_fire(self, code: str, data: bytes, path: str, python: bool) -> bool:
+        triggers = self._triggers.get(code)
+        if triggers and not any(all(part in data for part in group) for group in triggers):
+            return False
+        spec = self._specs.get(code)
+        if spec is None:
+            return True
+        if spec.skip_paths is not None and spec.skip_paths.search(path):
+            return False
+        return not python or all(pattern.search(data) for pattern in spec.requires)

@@ -18,8 +18,10 @@ _MAX_ANCESTORS = 6  # how far up an absolute import's top package is looked for
 class ProjectModules:
     """Finds modules relative to the file being checked and reads their constants."""
 
-    def __init__(self, file: Path | None) -> None:
+    def __init__(self, file: Path | None, consulted: set[str] | None = None) -> None:
         self.file = file.resolve() if file is not None else None
+        # Every path looked at, found or not: the findings depend on them (the cache keeps them).
+        self.consulted = consulted if consulted is not None else set()
 
     def constant(self, module: str, level: int, name: str) -> str | None:
         path = self._module_file(module, level)
@@ -38,7 +40,10 @@ class ProjectModules:
             bases = list(self.file.parents[:_MAX_ANCESTORS])
         for base in bases:
             for candidate in (base.joinpath(*parts).with_suffix(".py") if parts else None, base.joinpath(*parts, "__init__.py")):
-                if candidate is not None and candidate.is_file():
+                if candidate is None:
+                    continue
+                self.consulted.add(str(candidate))
+                if candidate.is_file():
                     return candidate
         return None
 

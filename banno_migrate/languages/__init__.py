@@ -90,3 +90,5 @@ class LintRequest:
     enabled: frozenset[str] = frozenset()  # every rule selected for the file, for judging suppressions
     rule_options: RuleOptions = field(default_factory=RuleOptions)
     report_unused_suppressions: bool = False
+    # Filled by the front end: other files the findings depend on (the cache checks them).
+    consulted: set[str] = field(default_factory=set, compare=False)

@@ -1,0 +1,151 @@
+"""The findings cache: a re-scan of an unchanged tree reads nothing but file metadata.
+
+`.banno-migrate-cache/` (tagged with CACHEDIR.TAG and ignored by git through
+its own .gitignore) holds one JSON file per tool version and effective
+configuration. Each entry is one file's result, findings included, so a warm
+run replays them: reports, baselines and exit codes come out as from a cold run.
+
+An entry is used when the file's size and modification time are those
+recorded and the modification time is older than the moment the entry was
+made (git's "racily clean" rule: a file written in the same instant as its
+entry could have changed unseen); otherwise the file is read and its content
+hash decides. Constants read from other modules of the project are recorded
+with the result, and a change to any of those modules invalidates it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable
+
+from banno_migrate import __version__
+from banno_migrate.findings import Applicability, Edit, FileError, Finding, Fix, Suppression
+
+CACHE_DIR_NAME = ".banno-migrate-cache"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by banno-migrate.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+_RACY_NS = 2_000_000_000  # file systems with coarse timestamps (FAT: 2 s)
+
+
+def _signature(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class FindingsCache:
+    def __init__(self, root: Path, key: str) -> None:
+        self.directory = root / CACHE_DIR_NAME
+        self.file = self.directory / __version__ / f"{key}.json"
+        self._entries: dict[str, dict[str, Any]] = self._load()
+        self._changed: dict[str, dict[str, Any] | None] = {}
+
+    @staticmethod
+    def key_for(*parts: object) -> str:
+        """A key for the effective configuration (everything that changes what is found)."""
+        return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            return json.loads(self.file.read_bytes())["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}  # no cache yet, or a damaged one: start over
+
+    def lookup(self, real: str, data: bytes | None = None) -> tuple[list[Finding], FileError | None] | None:
+        """The cached result for the file at `real` (a resolved path), or None when it must be linted.
+
+        Without `data`, only the file's metadata is compared; with it, a racily
+        clean or touched file is judged by its content.
+        """
+        entry = self._entries.get(real)
+        if entry is None:
+            return None
+        signature = _signature(real)
+        if signature is None:
+            return None
+        fresh = signature == entry["signature"] and signature[1] < entry["checked_ns"] - _RACY_NS
+        if not fresh and (data is None or content_hash(data) != entry["hash"]):
+            return None
+        if any(_signature(dependency) != recorded for dependency, recorded in entry["dependencies"].items()):
+            return None
+        error = entry["error"]
+        return [_finding(item) for item in entry["findings"]], (FileError("", error) if error is not None else None)
+
+    def store(
+        self, real: str, data: bytes, findings: list[Finding], error: FileError | None, dependencies: Iterable[str]
+    ) -> None:
+        signature = _signature(real)
+        if signature is None:
+            return
+        self._changed[real] = {
+            "signature": signature,
+            "checked_ns": time.time_ns(),
+            "hash": content_hash(data),
+            "findings": [_finding_dict(finding) for finding in findings],
+            "error": error.message if error is not None else None,
+            "dependencies": {dependency: _signature(dependency) for dependency in sorted(dependencies)},
+        }
+
+    def save(self) -> None:
+        """Write what changed, merged into what another process may have written meanwhile (pre-commit runs several)."""
+        if not self._changed:
+            return
+        try:
+            self._prepare_directory()
+            entries = self._load()
+            entries.update(self._changed)
+            descriptor, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed (read-only checkout, full disk)
+        self._changed.clear()
+
+    def _prepare_directory(self) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        for name, content in (("CACHEDIR.TAG", _CACHEDIR_TAG), (".gitignore", "# Created by banno-migrate.\n*\n")):
+            marker = self.directory / name
+            if not marker.exists():
+                marker.write_text(content, encoding="utf-8")
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    item = asdict(finding)
+    item.pop("path")  # shown relative to the working directory of the run that replays it
+    if finding.suppressed_by is not None:
+        item["suppressed_by"]["codes"] = sorted(finding.suppressed_by.codes)
+    return item
+
+
+def _finding(item: dict[str, Any]) -> Finding:
+    fix = item.pop("fix")
+    suppression = item.pop("suppressed_by")
+    return Finding(
+        path="",
+        fix=Fix(tuple(Edit(**edit) for edit in fix["edits"]), Applicability(fix["applicability"])) if fix else None,
+        suppressed_by=(
+            Suppression(
+                suppression["line"], frozenset(suppression["codes"]), suppression["reason"], suppression["comment"]
+            )
+            if suppression
+            else None
+        ),
+        edit_ranges=tuple(tuple(edit_range) for edit_range in item.pop("edit_ranges")),
+        **item,
+    )

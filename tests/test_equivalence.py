@@ -1,0 +1,80 @@
+"""The shortcuts change nothing: the same findings with and without the prefilter, the cache and the process pool.
+
+The corpus is every example of the rule catalog (found and not found, each in
+a file named for its language) plus the bundled example integrations. The
+reference run lints every file with every applicable rule, one process, no
+cache; each shortcut must reproduce it exactly, fixes and fingerprints included.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from banno_migrate import engine
+from banno_migrate.cache import FindingsCache
+from banno_migrate.catalog import load_catalog
+from banno_migrate.config import Settings
+from banno_migrate.discovery import discover
+from banno_migrate.engine import RunOptions, check_files
+from banno_migrate.languages import BY_NAME
+from banno_migrate.selection import RuleSelection
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    for spec in CATALOG.rules.values():
+        for kind in ("found", "not_found"):
+            for index, example in enumerate(getattr(spec, kind)):
+                name = BY_NAME[example.language].patterns[0].replace("*", f"{kind}_{index}")
+                folder = root / "catalog" / spec.code / f"{kind}_{index}"  # own folder: `.env` names collide
+                folder.mkdir(parents=True)
+                (folder / name).write_text(example.code, encoding="utf-8")
+    shutil.copytree(REPO / "examples", root / "examples")
+    return root
+
+
+def _options(**changes) -> RunOptions:
+    selection = RuleSelection.from_settings(Settings(), CATALOG.codes)
+    return RunOptions(selection=selection, report_unused_suppressions=True, **changes)
+
+
+def _results(corpus: Path, options: RunOptions, cache: FindingsCache | None = None) -> list[tuple]:
+    files = discover([corpus]).files
+    reports = check_files(files, options, CATALOG, cache=cache)
+    return [
+        (report.display, report.error.message if report.error else None, [asdict(finding) for finding in report.findings])
+        for report in reports
+    ]
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path) -> list[tuple]:
+    results = _results(corpus, _options(prefilter=False, jobs=1))
+    assert sum(len(findings) for _, _, findings in results) > 200, "the corpus should exercise every rule"
+    return results
+
+
+def test_the_prefilter_skips_only_files_without_findings(corpus: Path, reference: list[tuple]) -> None:
+    assert _results(corpus, _options(jobs=1)) == reference
+
+
+def test_the_process_pool_changes_nothing(corpus: Path, reference: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    assert _results(corpus, _options(jobs=2)) == reference
+
+
+def test_the_cache_replays_what_a_cold_run_found(corpus: Path, reference: list[tuple], tmp_path: Path) -> None:
+    cold_cache = FindingsCache(tmp_path, "key")
+    assert _results(corpus, _options(jobs=1), cold_cache) == reference
+    warm_cache = FindingsCache(tmp_path, "key")
+    assert len(warm_cache._entries) == len(reference)  # every file has an entry to replay
+    assert _results(corpus, _options(jobs=1), warm_cache) == reference
+    assert not warm_cache._changed, "a warm run over unchanged files should lint nothing"
