@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -105,6 +104,8 @@ class FindingsCache:
         """Write what changed, merged into what another process may have written meanwhile (pre-commit runs several)."""
         if not self._changed:
             return
+        import tempfile  # a warm run that changes nothing never writes
+
         try:
             self._prepare_directory()
             entries = self._load()

@@ -44,12 +44,37 @@ class RuleSpec:
     triggers_include_claims: bool  # the custom claim names (catalog + config) are triggers too
     requires: tuple[re.Pattern[bytes], ...]  # in Python files, after the triggers: each must match somewhere
     skip_paths: re.Pattern[str] | None  # files the rule never checks (matched against the '/'-separated path)
-    found: tuple[Example, ...]
-    not_found: tuple[Example, ...]
+    examples: _Examples = field(repr=False, compare=False)
 
     @property
     def fixable(self) -> bool:
         return self.fix_safety is not None
+
+    @property
+    def found(self) -> tuple[Example, ...]:
+        return self.examples.load()[0]
+
+    @property
+    def not_found(self) -> tuple[Example, ...]:
+        return self.examples.load()[1]
+
+
+@dataclass
+class _Examples:
+    """A rule's examples, parsed on first use: a lint run never needs them, and they are most of the catalog."""
+
+    text: str  # the `examples:` section of the rule's YAML, which ends the file
+    source: Path
+    _parsed: tuple[tuple[Example, ...], tuple[Example, ...]] | None = None
+
+    def load(self) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+        if self._parsed is None:
+            data = _yaml_load(self.text, self.source) or {}
+            if set(data) - {"examples"}:
+                raise CatalogError(f"{self.source}: `examples:` must be the last key")
+            examples = data.get("examples") or {}
+            self._parsed = (_examples(examples.get("found")), _examples(examples.get("not_found")))
+        return self._parsed
 
 
 @dataclass(frozen=True)
@@ -122,9 +147,8 @@ def _regex(pattern: str | bytes, source: Path) -> re.Pattern:
         raise CatalogError(f"{source}: invalid regular expression {pattern!r}: {exc}") from None
 
 
-def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
+def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
     fix = data.get("fix") or {}
-    examples = data.get("examples") or {}
     message = _require(data, "message", source)
     return RuleSpec(
         code=_require(data, "id", source),
@@ -141,8 +165,7 @@ def _rule(data: dict[str, Any], source: Path) -> RuleSpec:
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
         requires=tuple(_regex(pattern.encode(), source) for pattern in data.get("requires", ())),
         skip_paths=_regex(data["skip_paths"], source) if data.get("skip_paths") else None,
-        found=_examples(examples.get("found")),
-        not_found=_examples(examples.get("not_found")),
+        examples=examples,
     )
 
 
@@ -165,12 +188,19 @@ def _domain(data: dict[str, Any]) -> Domain:
     )
 
 
-@cache
-def load_catalog(directory: Path | None = None) -> Catalog:
+def _yaml_load(text: str, source: Path) -> Any:
     import yaml
 
     # libyaml's C loader, when PyYAML has it, parses the catalog several times faster.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{source}: {exc}") from None
+
+
+@cache
+def load_catalog(directory: Path | None = None) -> Catalog:
     directory = directory or data_dir("rules")
     rules: dict[str, RuleSpec] = {}
     domain: Domain | None = None
@@ -178,14 +208,11 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     for path in sorted(directory.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         digest.update(text.encode())
-        try:
-            data = yaml.load(text, Loader=loader)
-        except yaml.YAMLError as exc:
-            raise CatalogError(f"{path}: {exc}") from None
         if path.name == DOMAIN_FILE:
-            domain = _domain(data)
+            domain = _domain(_yaml_load(text, path))
         else:
-            spec = _rule(data, path)
+            head, marker, tail = text.partition("\nexamples:")
+            spec = _rule(_yaml_load(head, path), _Examples(marker.lstrip("\n") + tail, path), path)
             rules[spec.code] = spec
     if domain is None:
         raise CatalogError(f"{directory}: missing {DOMAIN_FILE}")

@@ -121,13 +121,14 @@ def main() -> None:
 @_guarded
 def check(baseline_path: Path | None, write_baseline_path: Path | None, **options: Any) -> int:
     """Report legacy Banno usage in PATHS (default: the current directory)."""
-    from banno_migrate.baseline import Baseline
     from banno_migrate.engine import check_files
 
     run = _prepare(options)
     reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options))
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if write_baseline_path is not None:
+        from banno_migrate.baseline import Baseline
+
         count = Baseline.write(write_baseline_path, summary.findings)
         click.echo(f"Recorded {count} finding{'' if count == 1 else 's'} in {write_baseline_path}.", err=True)
         return EXIT_CLEAN

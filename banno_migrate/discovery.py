@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
 
 from banno_migrate.languages import FileTypes
 
@@ -78,7 +77,11 @@ class _Patterns:
     """
 
     def __init__(self, lines: Sequence[str]) -> None:
-        patterns = [p for p in GitIgnoreSpec.from_lines(lines).patterns if p.include is not None]
+        patterns = []
+        if lines:  # pathspec is imported only for a tree with patterns: a pre-commit run on one file has none
+            from pathspec import GitIgnoreSpec
+
+            patterns = [p for p in GitIgnoreSpec.from_lines(lines).patterns if p.include is not None]
         self._rules = [(p.regex, p.include, _DIR_MARK in p.regex.groupindex) for p in reversed(patterns)]
         # Most paths match no pattern at all: one C-level search settles those.
         union = "|".join(f"(?:{p.regex.pattern})" for p in patterns)

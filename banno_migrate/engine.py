@@ -10,9 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from banno_migrate.cache import FindingsCache
 from banno_migrate.catalog import Catalog, load_catalog
 from banno_migrate.findings import FileError, Finding
 from banno_migrate.languages import PYTHON, FileTypes, Language, LintRequest
@@ -21,6 +20,9 @@ from banno_migrate.rule_options import RuleOptions
 from banno_migrate.selection import RuleSelection
 from banno_migrate.source import SourceError
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
+
+if TYPE_CHECKING:
+    from banno_migrate.cache import FindingsCache
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
-
-import pathspec
+from typing import TYPE_CHECKING, Iterable
 
 from banno_migrate.config import Settings
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 def expand(patterns: Iterable[str], known: Iterable[str]) -> frozenset[str]:
@@ -27,6 +28,8 @@ class RuleSelection:
     def from_settings(cls, settings: Settings, known: Iterable[str]) -> RuleSelection:
         known = tuple(known)
         selected = expand(settings.select, known) if settings.select is not None else frozenset(known)
+        if settings.per_file_ignores:
+            import pathspec  # only configurations with per-file-ignores pay for it
         per_file = tuple(
             (pathspec.GitIgnoreSpec.from_lines([glob]), expand(codes, known))
             for glob, codes in settings.per_file_ignores

@@ -71,9 +71,19 @@ def render_rule(spec: RuleSpec, output_format: str = "text") -> str:
         f"Fix: {_fix_label(spec)}",
         wrap(spec.fix_description or "No automatic fix: the change needs a decision only a person can make."),
     ]
-    example = next((ex for ex in spec.found if ex.fixed), spec.found[0] if spec.found else None)
-    if example is not None:
-        parts += ["", "Example", textwrap.indent(example.code, "    ").rstrip()]
+    for example in _one_example_per_language(spec):
+        suffix = "" if example.language == "python" else f" ({example.language})"
+        parts += ["", f"Example{suffix}", textwrap.indent(example.code, "    ").rstrip()]
         if example.fixed:
-            parts += ["", "Fixed", textwrap.indent(example.fixed, "    ").rstrip()]
+            parts += ["", f"Fixed{suffix}", textwrap.indent(example.fixed, "    ").rstrip()]
     return "\n".join(parts) + "\n"
+
+
+def _one_example_per_language(spec: RuleSpec) -> list:
+    """Python first, then each other language once, in catalog order; an example with a fix where there is one."""
+    languages = sorted({example.language for example in spec.found}, key=lambda name: (name != "python", [e.language for e in spec.found].index(name)))
+    return [
+        next((ex for ex in spec.found if ex.language == language and ex.fixed), None)
+        or next(ex for ex in spec.found if ex.language == language)
+        for language in languages
+    ]
