@@ -147,7 +147,7 @@ def _run(
             if cache is not None:
                 cache.store(str(target), data, [], None, ())
             progress(1)
-    for job, report in zip(jobs, _map(work, jobs, options, catalog)):
+    for job, report in _map(work, jobs, options, catalog):
         reports.append(report)
         if cache is not None and job.target is not None:
             cache.store(str(job.target), job.data, report.findings, report.error, report.dependencies)
@@ -177,16 +177,17 @@ def _in_worker(work: _Work, job: _Job, options: RunOptions) -> FileReport:
     return work(job, options, _worker_catalog)
 
 
-def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -> Iterable[FileReport]:
+def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -> Iterable[tuple[_Job, FileReport]]:
     workers = options.jobs or os.cpu_count() or 1
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        yield from (work(job, options, catalog) for job in jobs)
+        yield from ((job, work(job, options, catalog)) for job in jobs)
         return
     from concurrent.futures import ProcessPoolExecutor  # only runs large enough to pay for it
 
-    chunk = max(1, len(jobs) // (workers * 4))
+    # Largest files first, one at a time: a few big modules would otherwise end up in one worker's chunk.
+    ordered = sorted(jobs, key=lambda job: -len(job.data))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
-        yield from pool.map(_in_worker, [work] * len(jobs), jobs, [options] * len(jobs), chunksize=chunk)
+        yield from zip(ordered, pool.map(_in_worker, [work] * len(jobs), ordered, [options] * len(jobs)))
 
 
 def _request(job: _Job, options: RunOptions) -> LintRequest:
