@@ -196,6 +196,7 @@ def _request(job: _Job, options: RunOptions) -> LintRequest:
         enabled=job.enabled,
         rule_options=options.rule_options,
         report_unused_suppressions=options.report_unused_suppressions,
+        language=job.language.name,
     )
 
 

@@ -7,7 +7,6 @@ check path that imports LibCST.
 from __future__ import annotations
 
 import ast
-import hashlib
 import warnings
 from pathlib import Path
 
@@ -18,12 +17,13 @@ from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.catalog import Catalog
-from banno_migrate.findings import Finding, Fix, Suppression
+from banno_migrate.findings import Finding, Suppression
+from banno_migrate.finish import finish
 from banno_migrate.languages import LintRequest
 from banno_migrate.rules import RULES_BY_CODE
-from banno_migrate.rules.base import RuleContext, RuleOptions
+from banno_migrate.rules.base import RuleContext
 from banno_migrate.source import SourceError, SourceText
-from banno_migrate.suppressions import UNUSED_SUPPRESSION, apply_suppressions, parse_comment, removal_edit, unused_codes
+from banno_migrate.suppressions import parse_comment
 
 
 def parse(text: str) -> cst.Module:
@@ -98,67 +98,4 @@ def lint_source(
         MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
     except RecursionError:
         raise SourceError("cannot analyse: expressions nested too deeply") from None
-    findings = context.findings
-    used = apply_suppressions(findings, comments.suppressions)
-    if request.report_unused_suppressions and UNUSED_SUPPRESSION in request.enabled:
-        findings.extend(_unused_suppressions(source, path, catalog, request.enabled, used))
-    findings.sort(key=Finding.sort_key)
-    locate(findings, source)
-    return findings
-
-
-def locate(findings: list[Finding], source: SourceText) -> None:
-    """Give sorted findings their fingerprints and the line/column ranges of their edits.
-
-    The fingerprint hashes the rule, the finding's line with white space
-    collapsed, and how many identical (rule, line) pairs come before it in the
-    file: inserting lines above keeps it, and a second identical finding gets
-    its own (bandit's baseline hides it; ours does not).
-    """
-    seen: dict[tuple[str, str], int] = {}
-    for finding in findings:
-        normalized = " ".join(source.line_text(finding.line).split())
-        occurrence = seen.get((finding.rule, normalized), 0)
-        seen[(finding.rule, normalized)] = occurrence + 1
-        digest = hashlib.sha256(f"{finding.rule}\0{normalized}\0{occurrence}".encode()).hexdigest()
-        finding.fingerprint = digest[:32]
-        if finding.fix is not None:
-            finding.edit_ranges = tuple(
-                (*_one_based(source.position(edit.start)), *_one_based(source.position(edit.end)))
-                for edit in finding.fix.edits
-            )
-
-
-def _one_based(position: tuple[int, int]) -> tuple[int, int]:
-    line, column = position
-    return line, column + 1
-
-
-def _unused_suppressions(
-    source: SourceText, path: str, catalog: Catalog, enabled: frozenset[str], used: dict[Suppression, set[str]]
-) -> list[Finding]:
-    spec = catalog.rules[UNUSED_SUPPRESSION]
-    findings = []
-    for suppression, silenced in used.items():
-        unused = unused_codes(suppression, silenced, enabled, frozenset(catalog.codes))
-        if not unused:
-            continue
-        edit = removal_edit(source, suppression, unused)
-        codes = "all codes" if unused == ["*"] else ", ".join(unused)
-        line_text = source.line_text(suppression.line)
-        column = line_text.rfind(suppression.comment)
-        findings.append(
-            Finding(
-                rule=spec.code,
-                name=spec.name,
-                severity=spec.severity,
-                path=path,
-                line=suppression.line,
-                column=column + 1,
-                end_line=suppression.line,
-                end_column=column + len(suppression.comment) + 1,
-                message=(spec.message if edit else spec.message_without_fix).format(codes=codes),
-                fix=Fix((edit,)) if edit else None,
-            )
-        )
-    return findings
+    return finish(context.findings, comments.suppressions, source, path, catalog, request)

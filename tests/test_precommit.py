@@ -93,3 +93,35 @@ def test_configured_excludes_apply_to_the_names_pre_commit_passes(repo: Path, pr
     add(repo, ".banno-migrate.yaml", "exclude: ['vendor/']\n")
     result = try_repo(repo, pre_commit_home, "banno-migrate", "vendor/old.py")
     assert result.returncode == 0, result.stdout
+
+
+def test_the_hooks_take_every_file_type_banno_migrate_reads() -> None:
+    import re
+
+    import yaml
+
+    from banno_migrate.languages import LANGUAGES, FileTypes
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    samples = [pattern.replace("*", "name") for language in LANGUAGES for pattern in language.patterns]
+    samples += ["app/.env", "app/.env.production", "deploy/prod.env"]
+    others = ["notes.txt", "README.md", "style.css", "environment", "app.json5", "Makefile"]
+    for hook in hooks:
+        assert "types_or" not in hook and hook["types"] == ["text"]
+        files = re.compile(hook["files"])
+        assert [name for name in samples if not files.search(name)] == [], hook["id"]
+        assert [name for name in others if files.search(name)] == [], hook["id"]
+    # ...and the same names are what discovery walks.
+    assert all(FileTypes().language_for(name.rsplit("/", 1)[-1]) for name in samples)
+    assert not any(FileTypes().language_for(name) for name in others)
+
+
+def test_check_hook_reads_javascript_and_configuration_files(repo: Path, pre_commit_home: Path) -> None:
+    add(repo, "config.js", "module.exports = { scope: 'openid profile banno' };\n")
+    add(repo, ".env", "BANNO_ISSUER=https://www.banno.com/a/consumer/api/oidc\n")
+    add(repo, "notes.txt", LEGACY)
+    result = try_repo(repo, pre_commit_home, "banno-migrate", "config.js", ".env", "notes.txt")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "config.js:1:27: BM004 [*]" in result.stdout, result.stdout
+    assert ".env:1:14: BM002" in result.stdout, result.stdout
+    assert "notes.txt" not in result.stdout

@@ -67,6 +67,7 @@ def _request(spec: RuleSpec, example: Example) -> LintRequest:
             extra_claims=tuple(example.config.get("extra-claims", ())),
         ),
         report_unused_suppressions=True,
+        language=example.language,
     )
 
 

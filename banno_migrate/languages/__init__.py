@@ -47,7 +47,17 @@ class Language:
 
 
 PYTHON = Language("python", ("*.py", "*.pyi"), "banno_migrate.lint")
-LANGUAGES: tuple[Language, ...] = (PYTHON,)
+LANGUAGES: tuple[Language, ...] = (
+    PYTHON,
+    Language("javascript", ("*.js", "*.mjs", "*.cjs", "*.jsx"), "banno_migrate.languages.javascript", CODE_CODES, "//"),
+    Language("typescript", ("*.ts", "*.mts", "*.cts"), "banno_migrate.languages.javascript", CODE_CODES, "//"),
+    Language("tsx", ("*.tsx",), "banno_migrate.languages.javascript", CODE_CODES, "//"),
+    Language("json", ("*.json",), "banno_migrate.languages.config_files", CONFIG_CODES, None),
+    Language("yaml", ("*.yaml", "*.yml"), "banno_migrate.languages.config_files", CONFIG_CODES),
+    Language("toml", ("*.toml",), "banno_migrate.languages.config_files", CONFIG_CODES),
+    Language("ini", ("*.ini", "*.cfg"), "banno_migrate.languages.config_files", CONFIG_CODES),
+    Language("dotenv", (".env", ".env.*", "*.env"), "banno_migrate.languages.config_files", CONFIG_CODES),
+)
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}
 
 
@@ -90,5 +100,6 @@ class LintRequest:
     enabled: frozenset[str] = frozenset()  # every rule selected for the file, for judging suppressions
     rule_options: RuleOptions = field(default_factory=RuleOptions)
     report_unused_suppressions: bool = False
+    language: str = "python"  # a name in BY_NAME: the file's kind, as the file types decided it
     # Filled by the front end: other files the findings depend on (the cache checks them).
     consulted: set[str] = field(default_factory=set, compare=False)

@@ -1,0 +1,57 @@
+"""Where the value of one OAuth request parameter is written in a file's strings.
+
+The JavaScript counterpart of analysis.oauth_libraries.OAuthParameter: a
+property or `.set(...)` under the parameter's own name or a library's name for
+it (passport's `pkce`, openid-client's `usePKCE`), a constant or function whose
+name ends with it (`OAUTH_RESPONSE_TYPE`), the value of a
+`["response_type", "token"]` pair, or `response_type=...` in a URL or query.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from banno_migrate.languages.javascript.edits import items_of
+from banno_migrate.languages.javascript.values import JsValue, RoleKind, Values
+from banno_migrate.languages.string_checks import HOLE
+
+_EXACT_ROLES = (RoleKind.PROPERTY,)
+_PREFIXED_ROLES = (RoleKind.ASSIGNMENT, RoleKind.RETURN)
+
+
+class OAuthParameter:
+    def __init__(self, wire_name: str, *holder_names: str) -> None:
+        self.wire_name = wire_name
+        self._exact = frozenset(name.lower() for name in (wire_name, *holder_names))
+        alternatives = "|".join(re.escape(name) for name in sorted(self._exact))
+        # `OAUTH_RESPONSE_TYPE` holds a response_type; `response_types_supported` does not.
+        self._prefixed = re.compile(rf"(?:^|_)(?:{alternatives})$", re.IGNORECASE)
+        self._query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
+
+    def spans(self, value: JsValue, values: Values) -> Iterator[tuple[int, int]]:
+        """(start, end) in `value.text` of each value of this parameter written there."""
+        if value.container is not None:
+            if self._is_pair_value(value, values):
+                yield 0, len(value.text)
+        elif self._holds(value):
+            yield 0, len(value.text)
+        else:
+            for query in self._query.finditer(value.text):
+                yield query.span(1)
+
+    def _holds(self, value: JsValue) -> bool:
+        names = value.role.names
+        if value.role.kind in _EXACT_ROLES:
+            return any(name.lower() in self._exact for name in names)
+        return value.role.kind in _PREFIXED_ROLES and any(self._prefixed.search(name) for name in names)
+
+    def _is_pair_value(self, value: JsValue, values: Values) -> bool:
+        """`["response_type", "token"]`, as given to `new URLSearchParams([...])`."""
+        items = items_of(value.container)
+        return len(items) == 2 and items[1] == value.element and values.text(items[0]) == self.wire_name
+
+
+def list_items(text: str) -> list[str]:
+    """The items of a space-separated parameter value (`+` and `%20` are spaces in a URL)."""
+    return [item for item in re.split(r"%20| |\+", text) if item]

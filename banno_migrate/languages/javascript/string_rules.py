@@ -1,0 +1,43 @@
+"""BM001, BM002, BM004 and BM006 in JavaScript, decided by the language-neutral string_checks.
+
+Every string value the program uses (not prose, not a key) goes to
+`StringChecks.check`; every authorization request whose parameters are
+written as an object (or `.set(...)` calls) goes to `check_request` for BM006,
+with the edit that removes its `prompt` property.
+"""
+
+from __future__ import annotations
+
+from banno_migrate.languages.javascript.context import Context
+from banno_migrate.languages.javascript.requests import Requests
+from banno_migrate.languages.javascript.values import RoleKind
+from banno_migrate.languages.string_checks import BM006, Entry
+
+
+def check_values(context: Context) -> None:
+    used = [value for value in context.values.all if not value.role.prose and value.role.kind is not RoleKind.KEY]
+    values = [context.value(value) for value in used]
+    host = context.checks.issuer_host(values)
+    for value in values:
+        for found in context.checks.check(value, host):
+            context.report(found)
+
+
+def check_requests(context: Context, requests: Requests) -> None:
+    if BM006 not in context.codes:
+        return
+    for request in requests.requests:
+        entries = [
+            Entry(
+                parameter.name,
+                tuple(context.value(value) for value in context.string_values(parameter.value)),
+                (context.tree.start(parameter.node), context.tree.end(parameter.node)),
+                parameter.removal() if parameter.removal is not None else None,
+            )
+            for parameter in request.parameters
+            if parameter.value is not None  # a query string's parameters are check_values' (in their URL)
+        ]
+        urls = [context.value(url) for url in request.urls]
+        destination = context.checks.destination(urls, request.url_names)
+        for found in context.checks.check_request(entries, destination):
+            context.report(found)

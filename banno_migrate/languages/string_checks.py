@@ -1,0 +1,535 @@
+"""BM001, BM002, BM004 and BM006 on string values, for front ends other than Python's.
+
+The Python rules (banno_migrate/rules/bm00X_*.py) walk LibCST trees; this module
+makes the same decisions on plain data, so that configuration files and
+JavaScript need no LibCST. A front end parses its file, describes each string
+value it finds as a `Value`, and gets back `ValueFinding`s, which
+`Reporter.add` turns into `Finding`s with source-offset edits:
+
+    checks = StringChecks(catalog, request.rule_options, request.codes)
+    host = checks.issuer_host(values)          # once per file, over all its values
+    reporter = Reporter(catalog, source, path)
+    for value in values:
+        for found in checks.check(value, host):
+            reporter.add(found)
+    findings = reporter.findings               # then suppressions, sort, lint.locate
+
+API (nothing here imports LibCST or a parser):
+
+    HOLE                          the character standing for an unknown part of a value
+                                  (same as banno_migrate.analysis.strings.HOLE)
+    Literal(start, end, source_start, source_end)
+                                  value characters [start, end) are written in the literal
+                                  at source [source_start, source_end) (quotes included):
+                                  a finding is reported at the literal holding its start
+    Value(text, offsets, name=None, literals=(), hole_hints={}, elements=None, removal=None)
+        text      the decoded value, HOLE for each unknown (interpolated) part
+        offsets   len(text) + 1 source offsets: where each character's source starts, then
+                  where the last one ends (for a HOLE: where its expression starts)
+        name      the key, property, keyword or variable the value is bound to, if any
+                  (a list element: the list's name); BM004 trusts names containing "scope"
+        literals  see Literal; empty: findings are reported at the matched text itself
+        hole_hints  index of a HOLE in text -> the dotted name of what it stands for
+                  (`BANNO_BASE + "/oidc/token"`: BM001 trusts a base whose name says Banno)
+        elements  when the value is an element of a list: the texts of all the list's
+                  elements (itself included), else None
+        removal   for a list element: a callable returning the source Edit that removes it
+                  from its list (with its comma or line), or None when it cannot
+    Entry(name, values, span, removal)
+                                  one parameter of a request-like mapping (BM006): its key,
+                                  its string values (one, or a list's elements), the source
+                                  span of the whole entry, and the Edit removing it (or None)
+    ValueEdit(value, start, end, replacement)
+                                  replace value.text[start:end]
+    ValueFinding(code, value, start, end, edits, applicability, arguments, span=None)
+        edits     tuple of ValueEdit / Edit (already in source offsets), or None: no fix
+        span      a source span to report at instead of the value's literal
+    StringChecks(catalog, options=RuleOptions(), codes=every code)
+        .issuer_host(values)            BM002's host: the `issuer_host` option, else the one
+                                        host of the file's own Banno endpoint URLs, else None
+        .check(value, issuer_host)      BM001, BM002, BM004 and BM006 (a URL or query string
+                                        holding both prompt=consent and the scope) in one value
+        .check_request(entries, destination)
+                                        BM006 in a mapping of parameters: each `prompt` entry of
+                                        `consent` beside a scope entry holding `offline_access`
+                                        (edits: the prompt entry's removal and each scope token)
+        .destination(urls, names)       where such a mapping's request goes (Destination)
+    is_prompt(name), is_scope(name)     which keys name the prompt and the scope, and whether an
+    asks_consent(name, values)          entry is prompt=consent (BM006 grouping)
+    query_parameters(text)              (name, start, end) of each `name=value` of a URL's query
+    QUERY_END, TOKEN_REQUEST_PARAMETERS where a query ends; parameters only a token request has
+    Reporter(catalog, source, path)
+        .add(value_finding)             converts and collects; findings at the same place merge
+        .findings                       the Findings so far (unsorted, unlocated: sort them,
+                                        then call lint.locate as the Python front end does)
+
+An edit is made only where the value's characters are written verbatim in the
+source (source[offsets[start]:offsets[end]] == text[start:end]): a span that
+holds an escape, a folded line or a HOLE makes the finding fixless, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import quote, unquote_plus
+
+from banno_migrate.catalog import Catalog, Domain
+from banno_migrate.findings import Applicability, Edit, Finding, Fix
+from banno_migrate.rule_options import RuleOptions
+from banno_migrate.source import SourceText
+
+HOLE = "\x00"  # must equal banno_migrate.analysis.strings.HOLE (that module imports LibCST)
+
+BM001, BM002, BM004, BM006 = "BM001", "BM002", "BM004", "BM006"
+CODES = frozenset({BM001, BM002, BM004, BM006})
+
+
+@dataclass(frozen=True)
+class Literal:
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+
+
+@dataclass(frozen=True, eq=False)
+class Value:
+    text: str
+    offsets: Sequence[int]
+    name: str | None = None
+    literals: tuple[Literal, ...] = ()
+    hole_hints: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    elements: tuple[str, ...] | None = None
+    removal: Callable[[], Edit | None] | None = None
+
+    def literal_at(self, index: int) -> Literal | None:
+        for literal in self.literals:
+            if literal.start <= index < literal.end or literal.start == index == literal.end:
+                return literal
+        return None
+
+
+@dataclass(frozen=True)
+class ValueEdit:
+    value: Value
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    values: tuple[Value, ...]
+    span: tuple[int, int]
+    removal: Edit | None
+
+
+@dataclass(frozen=True)
+class ValueFinding:
+    code: str
+    value: Value
+    start: int
+    end: int
+    edits: tuple[ValueEdit | Edit | None, ...] | None
+    applicability: Applicability = Applicability.SAFE
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    span: tuple[int, int] | None = None
+
+
+class Destination(Enum):
+    BANNO = "banno"
+    OTHER = "other"  # a URL known well enough to be another provider's
+    UNKNOWN = "unknown"
+
+
+# What may follow a path segment: the rest of the URL, or the end of what is known.
+_AFTER_SEGMENT = rf"(?=[/?#\s'\"{HOLE}]|$)"
+_AFTER_PATH = rf"(?=[?#\s'\"{HOLE}]|$)"
+_SEPARATOR = re.compile(r"%20| |\+")
+_QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
+# Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
+_URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")
+QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text
+_QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
+# Only a token request carries these (see analysis/authorization_requests.py).
+TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})
+_OTHER_URL = re.compile(rf"://[^{HOLE}/]|/[\w.~-]")
+
+
+class StringChecks:
+    """The four rules' decisions on one file's values (the Python rules, without LibCST)."""
+
+    def __init__(self, catalog: Catalog, options: RuleOptions | None = None, codes: Iterable[str] = CODES) -> None:
+        self.domain: Domain = catalog.domain
+        self.options = options or RuleOptions()
+        self.codes = frozenset(codes) & CODES
+
+    # Patterns, from the catalog's domain data.
+    @cached_property
+    def _legacy_path(self) -> re.Pattern[str]:
+        return re.compile(
+            re.escape(self.domain.legacy_path_prefix) + rf"{_AFTER_SEGMENT}(?:/(?P<endpoint>[\w.\-/]+?){_AFTER_PATH})?"
+        )
+
+    @cached_property
+    def _oidc_after_unknown_base(self) -> re.Pattern[str]:
+        names = "|".join(re.escape(name) for name in sorted(self.domain.endpoints, key=len, reverse=True))
+        return re.compile(rf"{HOLE}/?oidc/(?P<endpoint>{names}){_AFTER_PATH}")
+
+    @cached_property
+    def _legacy_issuer_hosts(self) -> tuple[str, ...]:
+        prefix = self.domain.legacy_path_prefix
+        return tuple(issuer.removesuffix(prefix) for issuer in self.domain.legacy_issuers)
+
+    @cached_property
+    def _issuer(self) -> re.Pattern[str]:
+        issuers = "|".join(re.escape(issuer) for issuer in self.domain.legacy_issuers)
+        return re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
+
+    @cached_property
+    def _endpoint_host(self) -> re.Pattern[str]:
+        return re.compile(self.domain.endpoint_host_pattern)
+
+    @cached_property
+    def _scope_token(self) -> re.Pattern[str]:
+        token = re.escape(self.domain.removed_scope)
+        return re.compile(rf"(?:(?<=^)|(?<=[ +{HOLE}=])|(?<=%20)){token}(?=$|[ +{HOLE}&]|%20)")
+
+    @cached_property
+    def _offline_token(self) -> re.Pattern[str]:
+        """The bare token: space, `+` or `%20` separated; a namespaced scope ends in `/offline_access`."""
+        token = re.escape(self.domain.legacy_offline_access)
+        return re.compile(rf"(?:(?<=^)|(?<=[\s+={HOLE}])|(?<=%20)){token}(?=$|[\s+&{HOLE}]|%20)")
+
+    # Entry points.
+    def issuer_host(self, values: Iterable[Value]) -> str | None:
+        """The `issuer_host` option, else the host of the file's own Banno endpoint URLs when they all share one."""
+        if self.options.issuer_host:
+            return self.options.issuer_host
+        hosts = {
+            match.group(1).lower() for value in values for match in self._endpoint_host.finditer(value.text)
+        } - self.domain.legacy_issuer_hosts
+        return hosts.pop() if len(hosts) == 1 else None
+
+    def check(self, value: Value, issuer_host: str | None = None) -> list[ValueFinding]:
+        found: list[ValueFinding] = []
+        if BM001 in self.codes:
+            found += self._unversioned_endpoints(value)
+        if BM002 in self.codes:
+            found += self._legacy_issuers(value, issuer_host)
+        if BM004 in self.codes:
+            found += self._banno_scope(value)
+        if BM006 in self.codes and "=" in value.text:
+            found += self._consent_in_query(value)
+        return found
+
+    # BM001
+    def _unversioned_endpoints(self, value: Value) -> list[ValueFinding]:
+        text, found = value.text, []
+        for match in self._legacy_path.finditer(text):
+            if not self._is_legacy_issuer(text, match):  # the issuer is BM002's: v0 there would keep the wrong host
+                oidc_at = match.start() + len(self.domain.api_path_prefix) + 1
+                found.append(self._versioning(value, oidc_at, match, Applicability.SAFE, match.start()))
+        for match in self._oidc_after_unknown_base.finditer(text):
+            # Only a base whose very name says Banno: `/oidc/token` alone is any provider's.
+            if "banno" in value.hole_hints.get(match.start(), "").lower():
+                oidc_at = match.start("endpoint") - len("oidc/")
+                found.append(self._versioning(value, oidc_at, match, Applicability.UNSAFE, oidc_at))
+        return found
+
+    def _is_legacy_issuer(self, text: str, match: re.Match[str]) -> bool:
+        return match.group("endpoint") is None and text[: match.start()].endswith(self._legacy_issuer_hosts)
+
+    def _versioning(
+        self, value: Value, oidc_at: int, match: re.Match[str], applicability: Applicability, start: int
+    ) -> ValueFinding:
+        """Insert `v0/` before `oidc`, and rename the endpoint if it moved (certs → jwks); report from `start`."""
+        edits = [ValueEdit(value, oidc_at, oidc_at, "v0/")]
+        old_name = match.group("endpoint")
+        new_name = self.domain.endpoints.get(old_name, old_name) if old_name else None
+        if old_name and new_name != old_name:
+            edits.append(ValueEdit(value, *match.span("endpoint"), new_name))
+        suffix = (lambda name: f"/{name}") if old_name else (lambda name: "")
+        arguments = {
+            "found": self.domain.legacy_path_prefix + suffix(old_name),
+            "replacement": self.domain.versioned_path_prefix + suffix(new_name),
+        }
+        return ValueFinding(BM001, value, start, match.end(), tuple(edits), applicability, arguments)
+
+    # BM002
+    def _legacy_issuers(self, value: Value, host: str | None) -> list[ValueFinding]:
+        found = []
+        for match in self._issuer.finditer(value.text):
+            issuer = match.group()
+            if host is None:
+                found.append(ValueFinding(BM002, value, match.start(), match.end(), None, arguments={"found": issuer}))
+                continue
+            replacement = self.domain.versioned_issuer_template.format(host=host)
+            if issuer.endswith("/"):
+                replacement += "/"
+            edit = ValueEdit(value, match.start(), match.end(), replacement)
+            arguments = {"found": issuer, "replacement": replacement}
+            found.append(ValueFinding(BM002, value, match.start(), match.end(), (edit,), arguments=arguments))
+        return found
+
+    # BM004
+    def _banno_scope(self, value: Value) -> list[ValueFinding]:
+        named_scope = value.name is not None and is_scope(value.name)
+        if value.elements is not None:
+            if value.text == self.domain.removed_scope and (
+                named_scope or any(text in self.domain.standard_scopes for text in value.elements)
+            ):
+                removal = value.removal() if value.removal is not None else None
+                return [ValueFinding(BM004, value, 0, len(value.text), None if removal is None else (removal,))]
+            return []
+        if "=" in value.text:  # a URL or query string: only its scope parameter is a scope value
+            return [hit for query in _QUERY_SCOPE.finditer(value.text) for hit in self._scope_tokens(value, *query.span(1))]
+        if named_scope or self._looks_like_scope_string(value.text):
+            return self._scope_tokens(value, 0, len(value.text))
+        return []
+
+    def _looks_like_scope_string(self, text: str) -> bool:
+        """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
+        tokens = [token for token in _SEPARATOR.split(text) if token]
+        known = self.domain.standard_scopes
+        return (
+            len(tokens) > 1
+            and any(token in known for token in tokens)
+            and all(
+                token in known or token == self.domain.removed_scope or _URL_OR_DOTTED_SCOPE.fullmatch(token)
+                for token in tokens
+            )
+        )
+
+    def _scope_tokens(self, value: Value, start: int, end: int) -> list[ValueFinding]:
+        """Remove the token with one separator next to it; `banno` alone stays (no scope would be left)."""
+        text, found = value.text, []
+        for token in self._scope_token.finditer(text, start, end):
+            before = _separator_before(text, start, token.start())
+            after = _separator_after(text, token.end(), end)
+            edit: ValueEdit | None = None
+            if before:
+                edit = ValueEdit(value, token.start() - len(before), token.end(), "")
+            elif after:
+                edit = ValueEdit(value, token.start(), token.end() + len(after), "")
+            found.append(ValueFinding(BM004, value, token.start(), token.end(), None if edit is None else (edit,)))
+        return found
+
+    # BM006
+    def _consent_in_query(self, value: Value) -> list[ValueFinding]:
+        """A URL or query string that asks for a refresh token the legacy way."""
+        parameters = query_parameters(value.text)
+        names = {name for name, _, _ in parameters}
+        if names & TOKEN_REQUEST_PARAMETERS or not {"prompt", "scope"} <= names:
+            return []
+        destination = self._url_destination(value) if "?" in value.text else Destination.UNKNOWN
+        if destination is Destination.OTHER:
+            return []
+        scope_spans = [(start, end) for name, start, end in parameters if name == "scope"]
+        scope_start, scope_end = scope_spans[0]
+        replacements = self._offline_replacements(value, scope_start, scope_end, in_query=True)
+        if not replacements:
+            return []
+        found = []
+        for name, start, end in parameters:
+            value_start = start + len(name) + 1
+            if name == "prompt" and unquote_plus(value.text[value_start:end]) == "consent":
+                removal = _query_parameter_removal(value, start, end)
+                found.append(self._consent_finding(value, start, end, (removal, *replacements), destination))
+        return found
+
+    def check_request(self, entries: Sequence[Entry], destination: Destination) -> list[ValueFinding]:
+        """BM006 in a mapping of parameters: a `prompt` entry of `consent` beside a scope with `offline_access`.
+
+        The front end groups the entries (a JSON object, a YAML mapping, an INI
+        section, a .env file) and judges their destination (`destination`).
+        """
+        if BM006 not in self.codes or destination is Destination.OTHER:
+            return []
+        replacements = [
+            edit
+            for entry in entries
+            if is_scope(entry.name)
+            for value in entry.values
+            for edit in self._offline_replacements(value, 0, len(value.text), in_query=False)
+        ]
+        if not replacements:
+            return []
+        return [
+            self._consent_finding(entry.values[0], 0, len(entry.values[0].text), (entry.removal, *replacements), destination, entry.span)
+            for entry in entries
+            if asks_consent(entry.name, entry.values)
+        ]
+
+    def destination(self, urls: Iterable[Value], names: Iterable[str] = ()) -> Destination:
+        """Banno when a URL has Banno's API path or a name says Banno; other when every URL is known to be
+        another's; else unknown (judged by path, not host: institutions serve Banno from their own domains)."""
+        kinds = {self._url_destination(url) for url in urls}
+        if Destination.BANNO in kinds or any("banno" in name.lower() for name in names):
+            return Destination.BANNO
+        return Destination.OTHER if kinds == {Destination.OTHER} else Destination.UNKNOWN
+
+    def _url_destination(self, url: Value) -> Destination:
+        text = url.text.split("?", 1)[0]
+        if self.domain.api_path_prefix in text:
+            return Destination.BANNO
+        holes = (index for index, char in enumerate(text) if char == HOLE)
+        if any("banno" in url.hole_hints.get(index, "").lower() for index in holes):
+            return Destination.BANNO  # `BANNO_AUTH_URL` from somewhere we cannot read
+        if _OTHER_URL.search(text):
+            return Destination.OTHER
+        return Destination.UNKNOWN
+
+    def _offline_replacements(self, value: Value, start: int, end: int, *, in_query: bool) -> list[ValueEdit]:
+        """Replace each bare `offline_access` by Banno's scope (percent-encoded in a query without raw spaces)."""
+        scope = self.domain.offline_access_scope
+        if in_query and " " not in value.text[start:end]:
+            scope = quote(scope, safe="")
+        return [ValueEdit(value, *match.span(), scope) for match in self._offline_token.finditer(value.text, start, end)]
+
+    def _consent_finding(
+        self,
+        value: Value,
+        start: int,
+        end: int,
+        edits: tuple[ValueEdit | Edit | None, ...],
+        destination: Destination,
+        span: tuple[int, int] | None = None,
+    ) -> ValueFinding:
+        # Banno's scope would break a request that turns out to be another provider's: a person
+        # confirms when the file does not show where the request goes.
+        applicability = Applicability.SAFE if destination is Destination.BANNO else Applicability.UNSAFE
+        arguments = {"scope": self.domain.offline_access_scope}
+        return ValueFinding(BM006, value, start, end, edits, applicability, arguments, span)
+
+
+def is_prompt(name: str) -> bool:
+    """`prompt`, `PROMPT`, `BANNO_PROMPT`, `oidcPrompt`: a key that names the prompt parameter."""
+    return name.lower().endswith("prompt")
+
+
+def asks_consent(name: str, values: Sequence[Value]) -> bool:
+    """A prompt entry whose one value is `consent`."""
+    return is_prompt(name) and len(values) == 1 and values[0].text == "consent"
+
+
+def is_scope(name: str) -> bool:
+    """`scope`, `scopes`, `BANNO_SCOPE`, `defaultScopes`: a key that holds scopes."""
+    return "scope" in name.lower()
+
+
+def _separator_before(text: str, lower: int, index: int) -> str:
+    match = _SEPARATOR.search(text, max(lower, index - 3), index)
+    return match.group() if match and match.end() == index else ""
+
+
+def _separator_after(text: str, index: int, upper: int) -> str:
+    match = _SEPARATOR.match(text, index, upper)
+    return match.group() if match else ""
+
+
+def query_parameters(text: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of each `name=value` of a URL's query or of a bare query string."""
+    question = text.find("?")
+    if question >= 0:
+        start = question + 1
+    elif _QUERY_PARAMETER.match(text):
+        start = 0
+    else:
+        return []
+    end_match = QUERY_END.search(text, start)
+    end = end_match.start() if end_match else len(text)
+    parameters, position = [], start
+    while position <= end:
+        amp = text.find("&", position, end)
+        segment_end = end if amp < 0 else amp
+        if name := _QUERY_PARAMETER.match(text, position, segment_end):
+            parameters.append((name.group(1), position, segment_end))
+        position = segment_end + 1
+    return parameters
+
+
+# The names javascript/requests.py imported before these were public.
+_QUERY_END, _TOKEN_REQUEST_PARAMETERS, _query_parameters = QUERY_END, TOKEN_REQUEST_PARAMETERS, query_parameters
+
+
+def _query_parameter_removal(value: Value, start: int, end: int) -> ValueEdit | None:
+    """`&prompt=consent` goes with the `&` before it, or the `&` after it when it comes first."""
+    text = value.text
+    if start > 0 and text[start - 1] == "&":
+        return ValueEdit(value, start - 1, end, "")
+    if text.startswith("&", end):
+        return ValueEdit(value, start, end + 1, "")
+    return None
+
+
+class Reporter:
+    """Turns ValueFindings into Findings of one file; findings at the same place merge (like RuleContext.add)."""
+
+    def __init__(self, catalog: Catalog, source: SourceText, path: str) -> None:
+        self.catalog = catalog
+        self.source = source
+        self.path = path
+        self._findings: dict[tuple[str, int, int], Finding] = {}
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._findings.values())
+
+    def add(self, found: ValueFinding) -> None:
+        spec = self.catalog.rules[found.code]
+        start, end = found.span or self._location(found)
+        edits = None if found.edits is None else [self.source_edit(edit) for edit in found.edits]
+        fix = None
+        if edits and all(edit is not None for edit in edits):
+            fix = Fix(tuple(sorted(edits)), found.applicability)  # type: ignore[arg-type]
+        template = spec.message if fix else spec.message_without_fix
+        line, column = self.source.position(start)
+        end_line, end_column = self.source.position(end)
+        finding = Finding(
+            rule=spec.code,
+            name=spec.name,
+            severity=spec.severity,
+            path=self.path,
+            line=line,
+            column=column + 1,
+            end_line=end_line,
+            end_column=end_column + 1,
+            message=template.format(**found.arguments),
+            fix=fix,
+        )
+        key = (spec.code, start, end)
+        existing = self._findings.get(key)
+        if existing is None:
+            self._findings[key] = finding
+        elif existing.fix and finding.fix:
+            # An edit that overlaps one already there waits for the next round of the fix loop.
+            extra = [
+                edit
+                for edit in finding.fix.edits
+                if edit not in existing.fix.edits and not any(edit.overlaps(old) for old in existing.fix.edits)
+            ]
+            existing.fix = Fix(tuple(sorted((*existing.fix.edits, *extra))), existing.fix.applicability)
+
+    @staticmethod
+    def _location(found: ValueFinding) -> tuple[int, int]:
+        literal = found.value.literal_at(found.start)
+        if literal is not None:
+            return literal.source_start, literal.source_end
+        return found.value.offsets[found.start], found.value.offsets[found.end]
+
+    def source_edit(self, edit: ValueEdit | Edit | None) -> Edit | None:
+        """The edit in source offsets, or None when the value's characters there are not written verbatim."""
+        if not isinstance(edit, ValueEdit):
+            return edit
+        value = edit.value
+        start, end = value.offsets[edit.start], value.offsets[edit.end]
+        if self.source.text[start:end] != value.text[edit.start : edit.end]:
+            return None  # an escape, a folded line break or an unknown part: no exact edit
+        return Edit(start, end, edit.replacement)
