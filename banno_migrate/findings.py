@@ -33,6 +33,18 @@ class Fix:
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
 
+    def merged_with(self, other: Fix) -> Fix:
+        """This fix plus the other's edits, when one finding is reported twice (a base constant used twice).
+
+        An edit that overlaps one already there waits for the next round of the fix loop.
+        """
+        extra = [
+            edit
+            for edit in other.edits
+            if edit not in self.edits and not any(edit.overlaps(old) for old in self.edits)
+        ]
+        return Fix(tuple(sorted((*self.edits, *extra))), self.applicability)
+
 
 @dataclass(frozen=True)
 class Suppression:

@@ -32,11 +32,12 @@ from libcst.metadata import (
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.imports import ProjectModules
+from banno_migrate.domain_patterns import HOLE
 from banno_migrate.analysis.literals import decode
 from banno_migrate.findings import Edit
 from banno_migrate.source import SourceText
 
-HOLE = "\x00"  # stands for a part of the value that is not known statically
+# HOLE (banno_migrate.domain_patterns) stands for a part of the value that is not known statically.
 _MAX_DEPTH = 8  # how many names deep a value is followed
 
 

@@ -78,12 +78,12 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote, unquote_plus
 
+from banno_migrate import domain_patterns
 from banno_migrate.catalog import Catalog, Domain
+from banno_migrate.domain_patterns import HOLE
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
-
-HOLE = "\x00"  # must equal banno_migrate.analysis.strings.HOLE (that module imports LibCST)
 
 BM001, BM002, BM004, BM006 = "BM001", "BM002", "BM004", "BM006"
 CODES = frozenset({BM001, BM002, BM004, BM006})
@@ -149,8 +149,6 @@ class Destination(Enum):
 
 
 # What may follow a path segment: the rest of the URL, or the end of what is known.
-_AFTER_SEGMENT = rf"(?=[/?#\s'\"{HOLE}]|$)"
-_AFTER_PATH = rf"(?=[?#\s'\"{HOLE}]|$)"
 _SEPARATOR = re.compile(r"%20| |\+")
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
 # Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
@@ -173,28 +171,23 @@ class StringChecks:
     # Patterns, from the catalog's domain data.
     @cached_property
     def _legacy_path(self) -> re.Pattern[str]:
-        return re.compile(
-            re.escape(self.domain.legacy_path_prefix) + rf"{_AFTER_SEGMENT}(?:/(?P<endpoint>[\w.\-/]+?){_AFTER_PATH})?"
-        )
+        return domain_patterns.legacy_path(self.domain)
 
     @cached_property
     def _oidc_after_unknown_base(self) -> re.Pattern[str]:
-        names = "|".join(re.escape(name) for name in sorted(self.domain.endpoints, key=len, reverse=True))
-        return re.compile(rf"{HOLE}/?oidc/(?P<endpoint>{names}){_AFTER_PATH}")
+        return domain_patterns.oidc_after_unknown_base(self.domain)
 
     @cached_property
     def _legacy_issuer_hosts(self) -> tuple[str, ...]:
-        prefix = self.domain.legacy_path_prefix
-        return tuple(issuer.removesuffix(prefix) for issuer in self.domain.legacy_issuers)
+        return domain_patterns.legacy_issuer_prefixes(self.domain)
 
     @cached_property
     def _issuer(self) -> re.Pattern[str]:
-        issuers = "|".join(re.escape(issuer) for issuer in self.domain.legacy_issuers)
-        return re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
+        return domain_patterns.legacy_issuer(self.domain)
 
     @cached_property
     def _endpoint_host(self) -> re.Pattern[str]:
-        return re.compile(self.domain.endpoint_host_pattern)
+        return domain_patterns.endpoint_host(self.domain)
 
     @cached_property
     def _scope_token(self) -> re.Pattern[str]:
@@ -509,13 +502,7 @@ class Reporter:
         if existing is None:
             self._findings[key] = finding
         elif existing.fix and finding.fix:
-            # An edit that overlaps one already there waits for the next round of the fix loop.
-            extra = [
-                edit
-                for edit in finding.fix.edits
-                if edit not in existing.fix.edits and not any(edit.overlaps(old) for old in existing.fix.edits)
-            ]
-            existing.fix = Fix(tuple(sorted((*existing.fix.edits, *extra))), existing.fix.applicability)
+            existing.fix = existing.fix.merged_with(finding.fix)
 
     @staticmethod
     def _location(found: ValueFinding) -> tuple[int, int]:

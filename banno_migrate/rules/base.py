@@ -40,13 +40,7 @@ class RuleContext:
         if existing is None:
             self._findings[key] = finding
         elif existing.fix and finding.fix:
-            # An edit that overlaps one already there waits for the next round of the fix loop.
-            extra = [
-                edit
-                for edit in finding.fix.edits
-                if edit not in existing.fix.edits and not any(edit.overlaps(old) for old in existing.fix.edits)
-            ]
-            existing.fix = Fix(tuple(sorted((*existing.fix.edits, *extra))), existing.fix.applicability)
+            existing.fix = existing.fix.merged_with(finding.fix)
 
 
 class Rule(cst.BatchableCSTVisitor):

@@ -8,13 +8,11 @@ from functools import cached_property
 
 import libcst as cst
 
-from banno_migrate.analysis.strings import HOLE, StringValue
+from banno_migrate import domain_patterns
+from banno_migrate.analysis.strings import StringValue
 from banno_migrate.findings import Applicability, Edit
 from banno_migrate.rules.base import StringRule
 
-# What may follow a path segment: the rest of the URL, or the end of what is known.
-_AFTER_SEGMENT = rf"(?=[/?#\s'\"{HOLE}]|$)"
-_AFTER_PATH = rf"(?=[?#\s'\"{HOLE}]|$)"
 
 
 class UnversionedEndpoint(StringRule):
@@ -22,19 +20,15 @@ class UnversionedEndpoint(StringRule):
 
     @cached_property
     def _legacy_path(self) -> re.Pattern[str]:
-        """The full legacy path: `/a/consumer/api/oidc`, then an optional endpoint."""
-        return re.compile(re.escape(self.domain.legacy_path_prefix) + rf"{_AFTER_SEGMENT}(?:/(?P<endpoint>[\w.\-/]+?){_AFTER_PATH})?")
+        return domain_patterns.legacy_path(self.domain)
 
     @cached_property
     def _oidc_after_unknown_base(self) -> re.Pattern[str]:
-        """`<unknown base>/oidc/<legacy endpoint>`, e.g. `settings.BANNO_BASE + "/oidc/token"`."""
-        names = "|".join(re.escape(name) for name in sorted(self.domain.endpoints, key=len, reverse=True))
-        return re.compile(rf"{HOLE}/?oidc/(?P<endpoint>{names}){_AFTER_PATH}")
+        return domain_patterns.oidc_after_unknown_base(self.domain)
 
     @cached_property
     def _legacy_issuer_hosts(self) -> tuple[str, ...]:
-        prefix = self.domain.legacy_path_prefix
-        return tuple(issuer.removesuffix(prefix) for issuer in self.domain.legacy_issuers)
+        return domain_patterns.legacy_issuer_prefixes(self.domain)
 
     def check_string(self, value: StringValue) -> None:
         text = value.text

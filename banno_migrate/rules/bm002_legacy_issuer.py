@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from banno_migrate.analysis.strings import HOLE, StringValue
+from banno_migrate import domain_patterns
+from banno_migrate.analysis.strings import StringValue
 from banno_migrate.rules.base import StringRule
 
 
@@ -14,12 +15,11 @@ class LegacyIssuer(StringRule):
 
     @cached_property
     def _issuer(self) -> re.Pattern[str]:
-        issuers = "|".join(re.escape(issuer) for issuer in self.domain.legacy_issuers)
-        return re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
+        return domain_patterns.legacy_issuer(self.domain)
 
     @cached_property
     def _endpoint_host(self) -> re.Pattern[str]:
-        return re.compile(self.domain.endpoint_host_pattern)
+        return domain_patterns.endpoint_host(self.domain)
 
     def check_module(self, values: list[StringValue]) -> None:
         host = self.context.options.issuer_host or self._file_host(values)

@@ -1,0 +1,44 @@
+"""The regular expressions built from the catalog's domain data, shared by every front end.
+
+The Python rules (LibCST) and the string checks of the JavaScript and
+configuration front ends (tree-sitter) judge string values the same way;
+the patterns live here once. HOLE stands for a part of a value that is not
+known statically (an interpolation, a name bound elsewhere). Callers keep
+the compiled patterns (the Domain holds a dict: it cannot key a cache).
+"""
+
+from __future__ import annotations
+
+import re
+from banno_migrate.catalog import Domain
+
+HOLE = "\x00"
+
+# What may follow a path segment: the rest of the URL, or the end of what is known.
+AFTER_SEGMENT = rf"(?=[/?#\s'\"{HOLE}]|$)"
+AFTER_PATH = rf"(?=[?#\s'\"{HOLE}]|$)"
+
+
+def legacy_path(domain: Domain) -> re.Pattern[str]:
+    """The full legacy path: `/a/consumer/api/oidc`, then an optional endpoint."""
+    return re.compile(re.escape(domain.legacy_path_prefix) + rf"{AFTER_SEGMENT}(?:/(?P<endpoint>[\w.\-/]+?){AFTER_PATH})?")
+
+
+def oidc_after_unknown_base(domain: Domain) -> re.Pattern[str]:
+    """`<unknown base>/oidc/<legacy endpoint>`, e.g. `settings.BANNO_BASE + "/oidc/token"`."""
+    names = "|".join(re.escape(name) for name in sorted(domain.endpoints, key=len, reverse=True))
+    return re.compile(rf"{HOLE}/?oidc/(?P<endpoint>{names}){AFTER_PATH}")
+
+
+def legacy_issuer_prefixes(domain: Domain) -> tuple[str, ...]:
+    """`https://www.banno.com`...: what comes before the legacy path in a legacy issuer."""
+    return tuple(issuer.removesuffix(domain.legacy_path_prefix) for issuer in domain.legacy_issuers)
+
+
+def legacy_issuer(domain: Domain) -> re.Pattern[str]:
+    issuers = "|".join(re.escape(issuer) for issuer in domain.legacy_issuers)
+    return re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
+
+
+def endpoint_host(domain: Domain) -> re.Pattern[str]:
+    return re.compile(domain.endpoint_host_pattern)
