@@ -1,8 +1,10 @@
 """The findings cache: a re-scan of an unchanged tree reads nothing but file metadata.
 
 `.banno-migrate-cache/` (tagged with CACHEDIR.TAG and ignored by git through
-its own .gitignore) holds one JSON file per tool version and effective
-configuration. Each entry is one file's result, findings included, so a warm
+its own .gitignore) holds one folder per tool version and effective
+configuration, with the entries spread over up to 256 JSON shards by a hash of
+the file's path: a pre-commit run on one file reads one small shard, not the
+whole tree's cache. Each entry is one file's result, findings included, so a warm
 run replays them: reports, baselines and exit codes come out as from a cold run.
 
 An entry is used when the file's size and modification time are those
@@ -47,23 +49,37 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _shard_of(real: str) -> str:
+    return hashlib.blake2b(real.encode(), digest_size=1).hexdigest()
+
+
 class FindingsCache:
     def __init__(self, root: Path, key: str) -> None:
         self.directory = root / CACHE_DIR_NAME
-        self.file = self.directory / __version__ / f"{key}.json"
-        self._entries: dict[str, dict[str, Any]] = self._load()
-        self._changed: dict[str, dict[str, Any] | None] = {}
+        self.folder = self.directory / __version__ / key
+        self._shards: dict[str, dict[str, dict[str, Any]]] = {}  # shard name -> entries, loaded on first use
+        self._changed: dict[str, dict[str, dict[str, Any]]] = {}  # shard name -> new entries
 
     @staticmethod
     def key_for(*parts: object) -> str:
         """A key for the effective configuration (everything that changes what is found)."""
         return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
-    def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self, shard: str) -> dict[str, dict[str, Any]]:
         try:
-            return json.loads(self.file.read_bytes())["files"]
+            return json.loads((self.folder / f"{shard}.json").read_bytes())["files"]
         except (OSError, ValueError, KeyError, TypeError):
             return {}  # no cache yet, or a damaged one: start over
+
+    def _entries(self, shard: str) -> dict[str, dict[str, Any]]:
+        if shard not in self._shards:
+            self._shards[shard] = self._load(shard)
+        return self._shards[shard]
+
+    @property
+    def changed(self) -> int:
+        """How many entries this run made (a warm run over unchanged files makes none)."""
+        return sum(map(len, self._changed.values()))
 
     def lookup(self, real: str, data: bytes | None = None) -> tuple[list[Finding], FileError | None] | None:
         """The cached result for the file at `real` (a resolved path), or None when it must be linted.
@@ -71,7 +87,7 @@ class FindingsCache:
         Without `data`, only the file's metadata is compared; with it, a racily
         clean or touched file is judged by its content.
         """
-        entry = self._entries.get(real)
+        entry = self._entries(_shard_of(real)).get(real)
         if entry is None:
             return None
         signature = _signature(real)
@@ -91,7 +107,7 @@ class FindingsCache:
         signature = _signature(real)
         if signature is None:
             return
-        self._changed[real] = {
+        self._changed.setdefault(_shard_of(real), {})[real] = {
             "signature": signature,
             "checked_ns": time.time_ns(),
             "hash": content_hash(data),
@@ -108,18 +124,19 @@ class FindingsCache:
 
         try:
             self._prepare_directory()
-            entries = self._load()
-            entries.update(self._changed)
-            descriptor, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
-            os.replace(temporary, self.file)
+            for shard, changed in self._changed.items():
+                entries = self._load(shard)
+                entries.update(changed)
+                descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
+                os.replace(temporary, self.folder / f"{shard}.json")
         except OSError:
             pass  # a cache that cannot be written only costs speed (read-only checkout, full disk)
         self._changed.clear()
 
     def _prepare_directory(self) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         for name, content in (("CACHEDIR.TAG", _CACHEDIR_TAG), (".gitignore", "# Created by banno-migrate.\n*\n")):
             marker = self.directory / name
             if not marker.exists():

@@ -25,7 +25,7 @@ class ProjectModules:
 
     def constant(self, module: str, level: int, name: str) -> str | None:
         path = self._module_file(module, level)
-        return None if path is None else _constants(path).get(name)
+        return None if path is None else _constants(path, _signature(path)).get(name)
 
     def is_module(self, module: str, level: int) -> bool:
         return self._module_file(module, level) is not None
@@ -48,8 +48,16 @@ class ProjectModules:
         return None
 
 
+def _signature(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return info.st_size, info.st_mtime_ns
+
+
 @lru_cache(maxsize=256)
-def _constants(path: Path) -> dict[str, str]:
+def _constants(path: Path, signature: tuple[int, int]) -> dict[str, str]:  # noqa: ARG001 - a changed file is another key
     """Module-level names bound once to a string built from literals and earlier constants."""
     try:
         tree = ast.parse(path.read_bytes())
