@@ -14,7 +14,7 @@ import pytest
 from banno_migrate.catalog import load_catalog
 from banno_migrate.findings import Applicability, Finding
 from banno_migrate.fixer import fix_source
-from banno_migrate.languages import BY_NAME, LintRequest
+from banno_migrate.languages import BY_NAME, FileTypes, LintRequest
 from banno_migrate.languages import javascript as frontend
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceError
@@ -25,14 +25,20 @@ NS = "https://api.banno.com/consumer/claim/"
 OFFLINE = "https://api.banno.com/consumer/auth/offline_access"
 
 
-def request(codes: frozenset[str] = EVERY, **options: object) -> LintRequest:
+def request(path: str, **options: object) -> LintRequest:
+    language = FileTypes().language_for(path)
+    assert language is not None and language.frontend == frontend.__name__
     return LintRequest(
-        codes=codes, enabled=EVERY, rule_options=RuleOptions(**options), report_unused_suppressions=True  # type: ignore[arg-type]
+        codes=EVERY,
+        enabled=EVERY,
+        rule_options=RuleOptions(**options),  # type: ignore[arg-type]
+        report_unused_suppressions=True,
+        language=language.name,
     )
 
 
 def lint(code: str, path: str = "example.js", **options: object) -> list[Finding]:
-    return frontend.lint_source(frontend.decode(code.encode()), path, CATALOG, request(**options))
+    return frontend.lint_source(frontend.decode(code.encode()), path, CATALOG, request(path, **options))
 
 
 def active(code: str, path: str = "example.js", **options: object) -> list[tuple[str, str]]:
@@ -49,7 +55,8 @@ def rules(code: str, path: str = "example.js", **options: object) -> list[str]:
 
 
 def fix(code: str, path: str = "example.js", *, unsafe: bool = False, **options: object) -> str:
-    outcome = fix_source(frontend.decode(code.encode()), path, CATALOG, request(**options), unsafe_fixes=unsafe, frontend=frontend)
+    source = frontend.decode(code.encode())
+    outcome = fix_source(source, path, CATALOG, request(path, **options), unsafe_fixes=unsafe, frontend=frontend)
     assert outcome.problem is None
     return outcome.text
 
@@ -385,5 +392,69 @@ def test_legacy_issuer_takes_the_host_of_the_files_endpoints_or_the_option() -> 
     assert fix(with_endpoint).startswith("const issuer = 'https://bank.example.com/a/consumer/api/v0/oidc';\n")
 
 
-def test_verify_accepts_what_lint_accepts() -> None:
-    assert frontend.verify("const a = 1;\n") is None
+@pytest.mark.parametrize("code", ["const a = 1;\n", "const A = () => <a href='?x=1&y=2'>x</a>;\n", "let a: number = <number>b;\n"])
+def test_verify_accepts_each_dialect(code: str) -> None:
+    assert frontend.verify(code) is None
+
+
+def test_verify_refuses_broken_code() -> None:
+    with pytest.raises(SourceError, match="does not parse"):
+        frontend.verify("const a = 'x;\n")
+
+
+def test_jose_payloads_are_claims() -> None:
+    code = (
+        "import { jwtVerify } from 'jose';\n"
+        "const { payload } = await jwtVerify(token, jwks);\n"
+        "const a = payload.institution_id;\n"
+        "const b = (await jwtVerify(token, jwks)).payload.netteller_id;\n"
+    )
+    assert [(f.rule, f.line, f.fix.applicability) for f in lint(code, "a.mjs")] == [
+        ("BM005", 3, Applicability.SAFE),
+        ("BM005", 4, Applicability.SAFE),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "found"),
+    [
+        (
+            "const url = new URL(AUTHORIZE);\n"
+            "url.searchParams.set('response_type', 'code');\nurl.searchParams.set('client_id', ID);\n",
+            ["BM007"],
+        ),
+        (
+            "const url = new URL(AUTHORIZE);\nurl.searchParams.set('response_type', 'code');\n"
+            "url.searchParams.set('client_id', ID);\nurl.searchParams.set('code_challenge', challenge);\n",
+            [],
+        ),
+        ("let p = { response_type: 'code', client_id: ID };\np = withPkce(p);\n", []),
+        (
+            "import * as client from 'openid-client';\n"
+            "const url = client.buildAuthorizationUrl(config, { redirect_uri, scope: 'openid' });\n",
+            ["BM007"],
+        ),
+        (
+            "const url = new URL('https://accounts.google.com/o/oauth2/v2/auth');\n"
+            "url.searchParams.set('response_type', 'code');\nurl.searchParams.set('client_id', ID);\n",
+            [],
+        ),
+    ],
+)
+def test_hand_built_and_openid_client_v6_requests(code: str, found: list[str]) -> None:
+    assert rules(code, "a.ts") == found
+
+
+def test_a_blanket_suppression_that_silences_nothing_is_reported() -> None:
+    code = "const a = 1; /* banno-migrate: ignore */\n"
+    assert active(code, "a.ts") == [("BM100", "1:14-1:41")]
+    assert fix(code, "a.ts") == "const a = 1;\n"
+
+
+def test_the_grammar_follows_the_language_the_file_types_gave() -> None:
+    code = "const url: string = 'https://h/a/consumer/api/oidc/token';\n"
+    source = frontend.decode(code.encode())
+    typescript = LintRequest(codes=EVERY, enabled=EVERY, language="typescript")
+    assert [f.rule for f in frontend.lint_source(source, "auth.ts.txt", CATALOG, typescript)] == ["BM001"]
+    with pytest.raises(SourceError, match="JavaScript syntax error"):
+        frontend.lint_source(source, "auth.ts.txt", CATALOG, LintRequest(codes=EVERY, enabled=EVERY, language="javascript"))

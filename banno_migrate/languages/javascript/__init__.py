@@ -1,7 +1,7 @@
 """The JavaScript and TypeScript front end (languages javascript, typescript, tsx).
 
-One tree-sitter parse per file (the grammar picked by the file's extension:
-.ts/.mts/.cts TypeScript, .tsx TSX, anything else JavaScript with JSX), then:
+One tree-sitter parse per file (the grammar of the file's language: javascript,
+typescript or tsx, as the file types decided it), then:
 
 - string values (literals, template literals, `+`, same-file consts) → string_checks: BM001, BM002, BM004, BM006;
 - authorization requests (passport-openidconnect, openid-client, hand-built objects,
@@ -25,7 +25,7 @@ from banno_migrate.languages import LintRequest
 from banno_migrate.languages.javascript import claims, implicit_flow, pkce, string_rules
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.requests import Requests
-from banno_migrate.languages.javascript.syntax import Tree, parse
+from banno_migrate.languages.javascript.syntax import Tree, parse, parses_as_any_dialect
 from banno_migrate.languages.string_checks import Reporter
 from banno_migrate.finish import finish
 from banno_migrate.source import SourceError, SourceText
@@ -39,14 +39,17 @@ def decode(data: bytes) -> SourceText:
 
 
 def verify(text: str) -> None:
-    """Nothing to add: lint_source has parsed the fixed text with the same grammar."""
+    """Parse the fixed text again. lint_source has read it with the file's own grammar; without
+    the file name, any of the three dialects will do."""
+    if not parses_as_any_dialect(text):
+        raise SourceError("the fixed code does not parse as JavaScript or TypeScript")
 
 
 def lint_source(
     source: SourceText, path: str, catalog: Catalog, request: LintRequest, file: Path | None = None
 ) -> list[Finding]:
     """All findings of one file, suppressed ones marked (not dropped). Raises SourceError."""
-    tree = parse(source.text, path)
+    tree = parse(source.text, path, request.language)
     codes = request.codes
     context = Context(tree, source, catalog, codes, Reporter(catalog, source, path), request.rule_options)
     try:

@@ -4,7 +4,8 @@ JavaScript scoping is rich (blocks, hoisting, closures); following it all is
 not needed to read configuration code. A name counts as a constant when the
 whole file binds it exactly once, by a `const` declaration: then every read of
 that name, anywhere in the file, is that value. A name bound twice (a
-parameter in one function, a `const` in another) is unknown everywhere.
+parameter in one function, a `const` in another, a `let` assigned again) is
+unknown everywhere.
 
 Imports: `require("m")`, `require("m").Strategy`, `const { Strategy } = require("m")`,
 `import X from "m"`, `import { Strategy as S } from "m"`, `import * as m from "m"`.
@@ -42,6 +43,9 @@ _BINDING_PARENTS: dict[str, str | None] = {
     "namespace_import": None,
     "import_specifier": None,
     "pair_pattern": "value",
+    # Not declarations, but they bind the name again: `let p = {...}; p = other;` is not one value.
+    "assignment_expression": "left",
+    "augmented_assignment_expression": "left",
 }
 _BINDING_NODES = ("shorthand_property_identifier_pattern",)
 
@@ -57,6 +61,7 @@ class Bindings:
         self.tree = tree
         self._counts: Counter[str] = Counter()
         self._constants: dict[str, Node] = {}  # name -> the value of its `const` declarator
+        self._declarators: dict[str, Node] = {}  # name -> its `const`/`let`/`var` declarator
         self._imports: dict[str, Import] = {}
         self._reads: dict[str, list[Node]] = {}  # name -> the identifiers that read it
         self._collect()
@@ -85,6 +90,8 @@ class Bindings:
         name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
         if name is None or value is None:
             return
+        if name.type == "identifier":
+            self._declarators[self.tree.source(name)] = declarator
         declaration = self.tree.parent(declarator)
         if name.type == "identifier" and declaration is not None and declaration.type == "lexical_declaration":
             if self.tree.source(declaration).startswith("const"):
@@ -156,6 +163,14 @@ class Bindings:
         if self._counts[text] != 1:
             return None
         return self._constants.get(text)
+
+    def declarator(self, name: Node) -> Node | None:
+        """The declarator of the name an identifier reads (`const`, `let` or `var`), when the file binds it once."""
+        text = self.tree.source(name)
+        return self._declarators.get(text) if self._counts[text] == 1 else None
+
+    def bound_once(self, name: Node) -> bool:
+        return self._counts[self.tree.source(name)] == 1
 
     def reads(self, name: Node) -> list[Node]:
         """The identifiers that read the value a name is bound to (empty unless the file binds it once)."""

@@ -33,6 +33,7 @@ from banno_migrate.findings import Applicability, Edit
 from banno_migrate.languages.javascript.bindings import unwrap
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.requests import OPENID_CLIENT, PASSPORT
+from banno_migrate.languages.javascript.syntax import Tree
 from banno_migrate.languages.javascript.values import arguments_of, dotted_name, method_name
 from banno_migrate.languages.string_checks import ValueEdit
 
@@ -81,8 +82,8 @@ class _Claims:
         self.bindings = context.bindings
         self._variables: dict[str, Evidence] = {}
         self._assigned: dict[str, list[Node]] = {}  # name -> the values it is given
-        self._sources: set[Node] = set()  # parameters that hold claims (verify callbacks)
         self._profiles: set[str] = set()  # passport profile parameters: their `_json` holds claims
+        self._responses: dict[Node, bool] = {}  # expressions known to be (or not) a UserInfo response
         self._collect()
         self._solve()
 
@@ -113,10 +114,10 @@ class _Claims:
     def _bind(self, name: Node, value: Node) -> None:
         if name.type == "identifier":
             self._assigned.setdefault(self.tree.source(name), []).append(value)
-        elif name.type == "object_pattern":  # const { payload } = await jwtVerify(...)
+        elif name.type == "object_pattern" and self._is_jwt_verification(value):  # const { payload } = await jwtVerify(...)
             for child in name.named_children:
                 if child.type == "shorthand_property_identifier_pattern" and self.tree.source(child) == "payload":
-                    self._assigned.setdefault("payload", []).append(value)
+                    self._variables["payload"] = Evidence.SOURCE
 
     def _verify_callback(self, node: Node) -> None:
         """The parameters of a passport strategy's verify function that receive claims."""
@@ -176,17 +177,20 @@ class _Claims:
         obj, prop = node.child_by_field_name("object"), self.tree.source(node.child_by_field_name("property"))
         if prop == "_json" and self.tree.source(unwrap(obj)) in self._profiles:
             return Evidence.SOURCE
-        if prop == "payload" and unwrap(obj).type in ("await_expression", "call_expression"):
-            inner = unwrap(obj)
-            if inner.type == "await_expression" and inner.named_children:
-                inner = unwrap(inner.named_children[0])
-            if inner.type == "call_expression" and dotted_name(self.tree, inner.child_by_field_name("function")).endswith("jwtVerify"):
-                return Evidence.SOURCE
+        if prop == "payload" and self._is_jwt_verification(obj):
+            return Evidence.SOURCE
         if prop == "data" and self._is_userinfo_response(obj, depth + 1):  # axios: (await axios.get(url)).data
             return Evidence.SOURCE
         if is_claims_name(prop) and not (_chain_names(self.tree, obj) & _OTHER_DATA):
             return Evidence.NAME
         return None
+
+    def _is_jwt_verification(self, node: Node) -> bool:
+        """`jwtVerify(...)` or `await jose.jwtVerify(...)`: its result's `payload` is the claims."""
+        node = unwrap(node)
+        if node.type == "await_expression" and node.named_children:
+            node = unwrap(node.named_children[0])
+        return node.type == "call_expression" and dotted_name(self.tree, node.child_by_field_name("function")).endswith("jwtVerify")
 
     def _call(self, node: Node, depth: int) -> Evidence | None:
         function = node.child_by_field_name("function")
@@ -213,6 +217,12 @@ class _Claims:
         if node is None or depth > _MAX_DEPTH:
             return False
         node = unwrap(node)
+        if node not in self._responses:
+            self._responses[node] = False  # a name assigned from itself adds nothing
+            self._responses[node] = self._response(node, depth)
+        return self._responses[node]
+
+    def _response(self, node: Node, depth: int) -> bool:
         if node.type == "await_expression" and node.named_children:
             return self._is_userinfo_response(node.named_children[0], depth + 1)
         if node.type == "identifier":
@@ -414,12 +424,12 @@ class _Claims:
         self.context.report_node(CODE, node, edits=edits, applicability=applicability, claim=claim, what=what, replacement=replacement)
 
 
-def _is_other_data(tree, node: Node) -> bool:
+def _is_other_data(tree: Tree, node: Node) -> bool:
     node = unwrap(node)
     return node.type in _DISPLAYS or bool(_chain_names(tree, node) & _OTHER_DATA)
 
 
-def _chain_names(tree, node: Node | None) -> set[str]:
+def _chain_names(tree: Tree, node: Node | None) -> set[str]:
     """The names along `a.b(...)[k].c`: {"a", "b", "c"}."""
     names: set[str] = set()
     while node is not None:

@@ -12,7 +12,7 @@ from banno_migrate.findings import Applicability, Edit
 from banno_migrate.languages.javascript.bindings import Bindings, unwrap
 from banno_migrate.languages.javascript.edits import items_of, remove_item
 from banno_migrate.languages.javascript.syntax import Tree
-from banno_migrate.languages.javascript.values import JsValue, Values
+from banno_migrate.languages.javascript.values import NAMES, JsValue, Values
 from banno_migrate.languages.string_checks import Reporter, StringChecks, Value, ValueEdit, ValueFinding
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
@@ -34,6 +34,7 @@ class Context:
         self.values = Values(self.tree, self.bindings)
         self.checks = StringChecks(self.catalog, self.options, self.codes)
         self._converted: dict[JsValue, Value] = {}
+        self._siblings: dict[Node, tuple[str, ...]] = {}
 
     @property
     def domain(self) -> Domain:
@@ -46,13 +47,19 @@ class Context:
             elements = removal = None
             container = js_value.container
             if container is not None:
-                elements = tuple(
-                    sibling.text for item in items_of(container) if (sibling := self.values.of(item)) is not None
-                )
+                elements = self._elements(container)
                 element = js_value.element
                 removal = lambda: remove_item(self.tree, container, element)  # noqa: E731
             self._converted[js_value] = js_value.value(self.tree, removal, elements)
         return self._converted[js_value]
+
+    def _elements(self, container: Node) -> tuple[str, ...]:
+        """The texts of an array's string elements (computed once per array: arrays can be long)."""
+        if container not in self._siblings:
+            self._siblings[container] = tuple(
+                sibling.text for item in items_of(container) if (sibling := self.values.of(item)) is not None
+            )
+        return self._siblings[container]
 
     def string_values(self, node: Node | None, depth: int = 0) -> tuple[JsValue, ...]:
         """The strings an expression is made of: a string, an array of them, their `.join(...)`, a const."""
@@ -64,7 +71,7 @@ class Context:
             return (value,)
         if node.type == "array":
             return tuple(v for item in items_of(node) for v in self.string_values(item, depth + 1))
-        if node.type == "identifier" and (bound := self.bindings.constant(node)) is not None:
+        if node.type in NAMES and (bound := self.bindings.constant(node)) is not None:
             return self.string_values(bound, depth + 1)
         if node.type == "call_expression":
             function = unwrap(node.child_by_field_name("function"))

@@ -48,7 +48,10 @@ class OAuthParameter:
 
     def _is_pair_value(self, value: JsValue, values: Values) -> bool:
         """`["response_type", "token"]`, as given to `new URLSearchParams([...])`."""
-        items = items_of(value.container)
+        container = value.container
+        if container.named_child_count != 2:  # checked first: a long array has many elements to ask
+            return False
+        items = items_of(container)
         return len(items) == 2 and items[1] == value.element and values.text(items[0]) == self.wire_name
 
 

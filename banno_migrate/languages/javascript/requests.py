@@ -27,18 +27,15 @@ from banno_migrate.findings import Edit
 from banno_migrate.languages.javascript.bindings import Import, unwrap
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.edits import items_of, remove_item
+from banno_migrate.languages.javascript.syntax import Tree
 from banno_migrate.languages.javascript.values import JsValue, arguments_of, dotted_name, method_name
-from banno_migrate.languages.string_checks import (
-    _QUERY_END,  # noqa: PLC2701 - see the report: string_checks should export its query parsing
-    _TOKEN_REQUEST_PARAMETERS,  # noqa: PLC2701
-    HOLE,
-    _query_parameters,  # noqa: PLC2701
-)
+from banno_migrate.languages.string_checks import HOLE, QUERY_END, TOKEN_REQUEST_PARAMETERS, query_parameters
 
 PASSPORT = "passport-openidconnect"
 OPENID_CLIENT = "openid-client"
 HAND_BUILT = "hand-built"
 _CLIENT_PARAMETERS = frozenset({"client_id", "redirect_uri"})
+_REQUEST_KEYS = frozenset({"response_type", "scope", "prompt", *_CLIENT_PARAMETERS})
 _SERIALIZERS = frozenset({"querystring.stringify", "qs.stringify", "stringify", "querystring.encode"})
 _ADDERS = frozenset({"set", "append"})
 # Keys that hold the authorization endpoint in a configuration object (`authorizationURL`, `authorization_endpoint`).
@@ -67,9 +64,6 @@ class Request:
     def parameter(self, name: str) -> Parameter | None:
         return next((parameter for parameter in self.parameters if parameter.name == name), None)
 
-    def named(self, name: str) -> list[Parameter]:
-        return [parameter for parameter in self.parameters if parameter.name == name]
-
     @property
     def names(self) -> set[str]:
         return {parameter.name for parameter in self.parameters}
@@ -77,7 +71,7 @@ class Request:
 
 def is_authorization_parameters(names: set[str]) -> bool:
     """A response type with the client named, or a prompt with a scope; never a token request."""
-    if names & _TOKEN_REQUEST_PARAMETERS:
+    if names & TOKEN_REQUEST_PARAMETERS:
         return False
     return ("response_type" in names and bool(names & _CLIENT_PARAMETERS)) or {"prompt", "scope"} <= names
 
@@ -133,11 +127,6 @@ class Requests:
         return parameters, open_ended
 
     def _text(self, node: Node | None) -> str | None:
-        if node is None:
-            return None
-        if unwrap(node).type == "shorthand_property_identifier":
-            bound = self.context.bindings.constant(unwrap(node))
-            return self.context.values.text(bound) if bound is not None else None
         return self.context.values.text(node)
 
     def _url(self, request: Request, node: Node | None) -> None:
@@ -212,6 +201,8 @@ class Requests:
     # Hand-built
     def _object_request(self, obj: Node) -> None:
         parameters, open_ended = self._parameters(obj)
+        if not {parameter.name for parameter in parameters} & _REQUEST_KEYS:
+            return  # not worth following where it goes
         request = Request(HAND_BUILT, self._span(obj), parameters, open_ended=open_ended)
         for parameter in parameters:  # a configuration that names its authorization endpoint
             if parameter.name.replace("_", "").lower() in _URL_KEYS:
@@ -258,13 +249,7 @@ class Requests:
         ) is None
 
     def _declarator_of(self, name: Node) -> Node | None:
-        if name.type != "identifier" or not self.context.bindings.reads(name):
-            return None
-        for declarator in self.tree.nodes("variable_declarator"):
-            target = declarator.child_by_field_name("name")
-            if target is not None and target.type == "identifier" and self.tree.source(target) == self.tree.source(name):
-                return declarator
-        return None
+        return self.context.bindings.declarator(name) if name.type == "identifier" else None
 
     def _url_object(self, request: Request, url_object: Node) -> None:
         """`new URL(AUTH_URL)`, directly or through the name it is bound to."""
@@ -283,10 +268,9 @@ class Requests:
             name = parent.child_by_field_name("name")
             if name is None or name.type != "identifier":
                 return
-            uses = self.context.bindings.reads(name)
-            if not uses:
+            if not self.context.bindings.bound_once(name):
                 request.open_ended = True  # bound again: anything may be added
-            for use in uses:
+            for use in self.context.bindings.reads(name):
                 self._use(request, use)
         else:
             self._use(request, holder)
@@ -303,20 +287,18 @@ class Requests:
             if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
                 if name in _ADDERS:
                     self._add_call(request, call)
-                elif name in ("delete", "sort"):
-                    pass
                 elif name == "toString":
                     self._enclosing_url(request, call)
                 return
-            assignment = self._parent(parent)
-            if assignment is not None and assignment.type == "assignment_expression" and assignment.child_by_field_name("left") == parent:
+            assignment = self._assignment_to(parent)
+            if assignment is not None:  # params.code_challenge = ...
                 value = assignment.child_by_field_name("right")
                 request.parameters.append(Parameter(name, assignment, value, self._text(value)))
             return
         if parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
-            assignment = self._parent(parent)
-            if assignment is not None and assignment.type == "assignment_expression" and assignment.child_by_field_name("left") == parent:
-                key = self.context.values.key_text(parent.child_by_field_name("index"))
+            assignment = self._assignment_to(parent)
+            if assignment is not None:  # params["code_challenge"] = ...
+                key = self.context.values.text(parent.child_by_field_name("index"))
                 value = assignment.child_by_field_name("right")
                 if key is None:
                     request.open_ended = True
@@ -335,6 +317,13 @@ class Requests:
             self._search_assignment(request, parent)
             return
         self._enclosing_url(request, node)
+
+    def _assignment_to(self, target: Node) -> Node | None:
+        """The assignment whose left side `target` is."""
+        assignment = self._parent(target)
+        if assignment is None or assignment.type != "assignment_expression":
+            return None
+        return assignment if assignment.child_by_field_name("left") == target else None
 
     def _add_call(self, request: Request, call: Node) -> None:
         args = arguments_of(call)
@@ -378,7 +367,7 @@ class Requests:
         if value.role.prose or "=" not in value.text:
             return
         text = value.text
-        found = _query_parameters(text)
+        found = query_parameters(text)
         names = {name for name, _, _ in found}
         if not is_authorization_parameters(names):
             return
@@ -408,7 +397,7 @@ def _has_unread_parts(text: str, parameters: list[tuple[str, int, int]]) -> bool
     """An unknown part of the query outside any `name=value` (`&${extra}`): parameters we cannot see."""
     question = text.find("?")
     start = question + 1 if question >= 0 else 0
-    end_match = _QUERY_END.search(text, start)
+    end_match = QUERY_END.search(text, start)
     end = end_match.start() if end_match else len(text)
     covered = [False] * len(text)
     for _, segment_start, segment_end in parameters:
@@ -422,14 +411,14 @@ def _is_strategy(imported: Import, module: str) -> bool:
     return imported.module == module and imported.member in (None, "default", "Strategy")
 
 
-def _is_search_params(tree, node: Node | None) -> bool:
+def _is_search_params(tree: Tree, node: Node | None) -> bool:
     if node is None or node.type != "new_expression":
         return False
     constructor = node.child_by_field_name("constructor")
     return constructor is not None and tree.source(constructor) == "URLSearchParams"
 
 
-def _searchparams_of(tree, receiver: Node | None) -> Node | None:
+def _searchparams_of(tree: Tree, receiver: Node | None) -> Node | None:
     """`url` for `url.searchParams`."""
     receiver = unwrap(receiver) if receiver is not None else None
     if receiver is None or receiver.type != "member_expression":
@@ -439,7 +428,7 @@ def _searchparams_of(tree, receiver: Node | None) -> Node | None:
     return unwrap(receiver.child_by_field_name("object"))
 
 
-def _truth(tree, node: Node | None, text: str | None) -> bool | None:
+def _truth(tree: Tree, node: Node | None, text: str | None) -> bool | None:
     """What a PKCE option says: false/absent-like values are no PKCE; a method name or true is PKCE."""
     if text is not None:
         return bool(text)

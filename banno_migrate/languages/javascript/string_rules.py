@@ -9,9 +9,9 @@ with the edit that removes its `prompt` property.
 from __future__ import annotations
 
 from banno_migrate.languages.javascript.context import Context
-from banno_migrate.languages.javascript.requests import Requests
+from banno_migrate.languages.javascript.requests import Parameter, Requests
 from banno_migrate.languages.javascript.values import RoleKind
-from banno_migrate.languages.string_checks import BM006, Entry
+from banno_migrate.languages.string_checks import BM006, Entry, asks_consent
 
 
 def check_values(context: Context) -> None:
@@ -27,17 +27,16 @@ def check_requests(context: Context, requests: Requests) -> None:
     if BM006 not in context.codes:
         return
     for request in requests.requests:
-        entries = [
-            Entry(
-                parameter.name,
-                tuple(context.value(value) for value in context.string_values(parameter.value)),
-                (context.tree.start(parameter.node), context.tree.end(parameter.node)),
-                parameter.removal() if parameter.removal is not None else None,
-            )
-            for parameter in request.parameters
-            if parameter.value is not None  # a query string's parameters are check_values' (in their URL)
-        ]
+        entries = [_entry(context, parameter) for parameter in request.parameters if parameter.value is not None]
         urls = [context.value(url) for url in request.urls]
         destination = context.checks.destination(urls, request.url_names)
         for found in context.checks.check_request(entries, destination):
             context.report(found)
+
+
+def _entry(context: Context, parameter: Parameter) -> Entry:
+    """A parameter written as a property or `.set(...)` (a query string's are check_values', in their URL)."""
+    values = tuple(context.value(value) for value in context.string_values(parameter.value))
+    # Only a prompt=consent entry is ever removed: the edit is not computed for the others (objects can be long).
+    removal = parameter.removal() if parameter.removal is not None and asks_consent(parameter.name, values) else None
+    return Entry(parameter.name, values, (context.tree.start(parameter.node), context.tree.end(parameter.node)), removal)

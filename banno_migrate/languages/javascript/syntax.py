@@ -32,9 +32,14 @@ TSX = Dialect("TSX", "tsx", jsx=True)
 _BY_EXTENSION = {".ts": TYPESCRIPT, ".mts": TYPESCRIPT, ".cts": TYPESCRIPT, ".tsx": TSX}
 
 
-def dialect_for(path: str) -> Dialect:
-    """TypeScript by its extensions; everything else (.js, .mjs, .cjs, .jsx, a user's own glob) as JavaScript,
-    whose grammar reads JSX too."""
+_BY_LANGUAGE = {"javascript": JAVASCRIPT, "typescript": TYPESCRIPT, "tsx": TSX}
+
+
+def dialect_for(path: str, language: str | None = None) -> Dialect:
+    """The language the file types gave the file (a user's `file-types` glob included); else by extension:
+    TypeScript's own, and everything else (.js, .mjs, .cjs, .jsx) JavaScript, whose grammar reads JSX too."""
+    if language in _BY_LANGUAGE:
+        return _BY_LANGUAGE[language]
     name = path.rsplit("/", 1)[-1].lower()
     extension = name[name.rfind(".") :] if "." in name else ""
     return _BY_EXTENSION.get(extension, JAVASCRIPT)
@@ -50,6 +55,20 @@ def _parser(grammar: str) -> Parser:
 
     language = tree_sitter_typescript.language_tsx() if grammar == "tsx" else tree_sitter_typescript.language_typescript()
     return Parser(Language(language))
+
+
+def parse_root(data: bytes, dialect: Dialect) -> Node:
+    """The root of a file's syntax tree (errors included: see Tree.check)."""
+    root = _parser(dialect.grammar).parse(data).root_node
+    if root.has_error and dialect.jsx:
+        root = _without_jsx_ampersand_errors(root, data, dialect)
+    return root
+
+
+def parses_as_any_dialect(text: str) -> bool:
+    """Whether JavaScript, TSX or TypeScript reads the text without a syntax error."""
+    data = text.encode("utf-8", "surrogatepass")
+    return any(not parse_root(data, dialect).has_error for dialect in (JAVASCRIPT, TSX, TYPESCRIPT))
 
 
 _MAX_REPAIRS = 16
@@ -84,13 +103,23 @@ def _without_jsx_ampersand_errors(root: Node, data: bytes, dialect: Dialect) -> 
 
 
 def _first_error(root: Node) -> int:
-    return next((node.start_byte for node in Tree.walk(root) if node.is_error or node.is_missing), root.end_byte)
+    return next((node.start_byte for node in errors(root)), root.end_byte)
+
+
+def errors(root: Node) -> Iterator[Node]:
+    """The ERROR and MISSING nodes under `root`, in document order (only subtrees with an error are visited)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            yield node
+        stack.extend(child for child in reversed(node.children) if child.has_error)
 
 
 def _jsx_ampersands(root: Node, data: bytearray) -> list[int]:
     positions = []
-    for error in (node for node in Tree.walk(root) if node.is_error):
-        if not _in_jsx(error):
+    for error in errors(root):
+        if not error.is_error or not _in_jsx(error):
             continue
         end = error.end_byte
         while end < len(data) and data[end] in b" \t":
@@ -122,9 +151,7 @@ class Tree:
         self.text = text
         self.dialect = dialect
         data = text.encode("utf-8", "surrogatepass")
-        self.root: Node = _parser(dialect.grammar).parse(data).root_node
-        if self.root.has_error and dialect.jsx:
-            self.root = _without_jsx_ampersand_errors(self.root, data, dialect)
+        self.root: Node = parse_root(data, dialect)
         self._parents: dict[Node, Node] = {}
         self._by_type: dict[str, list[Node]] = {}
         self._index()
@@ -143,11 +170,12 @@ class Tree:
                 last = match.end()
 
     def _index(self) -> None:
+        """Parents and types of the named nodes (punctuation is read from its parent's children)."""
         stack = [self.root]
         while stack:
             node = stack.pop()
             self._by_type.setdefault(node.type, []).append(node)
-            children = node.children
+            children = node.named_children
             for child in children:
                 self._parents[child] = node
             stack.extend(reversed(children))
@@ -156,10 +184,9 @@ class Tree:
         """Raise SourceError at the first syntax error."""
         if not self.root.has_error:
             return
-        for node in self.walk(self.root):
-            if node.is_error or node.is_missing:
-                line, column = self.position(self.start(node))
-                raise SourceError(f"cannot parse: {self.dialect.name} syntax error at line {line}, column {column + 1}")
+        for node in errors(self.root):  # the first one
+            line, column = self.position(self.start(node))
+            raise SourceError(f"cannot parse: {self.dialect.name} syntax error at line {line}, column {column + 1}")
         raise SourceError(f"cannot parse: {self.dialect.name} syntax error")
 
     # Navigation
@@ -209,8 +236,8 @@ class Tree:
         return SourceText(self.text, "utf-8").position(offset)
 
 
-def parse(text: str, path: str) -> Tree:
+def parse(text: str, path: str, language: str | None = None) -> Tree:
     """Parse a file, raising SourceError for a syntax error."""
-    tree = Tree(text, dialect_for(path))
+    tree = Tree(text, dialect_for(path, language))
     tree.check()
     return tree

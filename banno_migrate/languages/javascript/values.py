@@ -27,6 +27,7 @@ from banno_migrate.languages.javascript.syntax import Tree
 from banno_migrate.languages.string_checks import HOLE, Literal, Value
 
 _MAX_DEPTH = 8  # how many names deep a value is followed
+NAMES = ("identifier", "shorthand_property_identifier")  # a read of a name (`{ scope }` reads `scope`)
 _STRING_ROOTS = ("string", "template_string", "binary_expression")
 
 
@@ -207,7 +208,7 @@ class Values:
         node = unwrap(node)
         if node in self._values:
             return self._values[node]
-        if node.type == "identifier" and (bound := self.bindings.constant(node)) is not None:
+        if node.type in NAMES and (bound := self.bindings.constant(node)) is not None:
             return self._values.get(unwrap(bound))
         return None
 
@@ -216,8 +217,10 @@ class Values:
         value = self.of(node)
         return value.text if value is not None and HOLE not in value.text else None
 
-    def key_text(self, node: Node) -> str | None:
-        """The name a property key or subscript index spells: `scope`, `"scope"`, `["scope"]`."""
+    def key_text(self, node: Node | None) -> str | None:
+        """The name a property key (or a declared name) spells: `scope`, `"scope"`, `["scope"]`."""
+        if node is None:
+            return None
         if node.type in ("property_identifier", "identifier", "shorthand_property_identifier", "private_property_identifier"):
             return self.tree.source(node)
         if node.type == "computed_property_name" and node.named_children:
@@ -410,9 +413,9 @@ class Values:
             return (self.tree.source(target),)
         if target.type == "member_expression":
             return self._names_of(target.child_by_field_name("property"))
-        if target.type == "subscript_expression":
-            index = target.child_by_field_name("index")
-            return self._names_of(index) if index is not None else ()
+        if target.type == "subscript_expression":  # params["scope"] = ...; an index that is a variable names nothing
+            index = self.text(target.child_by_field_name("index"))
+            return (index,) if index else ()
         return ()
 
     def _function_name(self, node: Node) -> tuple[str, ...]:
