@@ -64,7 +64,7 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the example, as the working directory, with no configuration from around it."""
     (tmp_path / ".banno-migrate.yaml").write_text("")
     root = tmp_path / "node-legacy-app"
-    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".banno-migrate-cache"))
     monkeypatch.chdir(root)
     return root
 
