@@ -42,3 +42,22 @@ def legacy_issuer(domain: Domain) -> re.Pattern[str]:
 
 def endpoint_host(domain: Domain) -> re.Pattern[str]:
     return re.compile(domain.endpoint_host_pattern)
+
+
+# What separates scope values: a space, or its encodings in a URL.
+SCOPE_SEPARATOR = re.compile(r"%20| |\+")
+_SEPARATORS = ("%20", " ", "+")
+
+
+def separator_before(text: str, lower: int, index: int) -> str:
+    """The scope separator that ends exactly at `index` (not before `lower`), or ''."""
+    for separator in _SEPARATORS:
+        if index - len(separator) >= lower and text.startswith(separator, index - len(separator)):
+            return separator
+    return ""
+
+
+def separator_after(text: str, index: int, upper: int) -> str:
+    """The scope separator that starts exactly at `index` (ending by `upper`), or ''."""
+    match = SCOPE_SEPARATOR.match(text, index, upper)
+    return match.group() if match else ""

@@ -80,7 +80,7 @@ from urllib.parse import quote, unquote_plus
 
 from banno_migrate import domain_patterns
 from banno_migrate.catalog import Catalog, Domain
-from banno_migrate.domain_patterns import HOLE
+from banno_migrate.domain_patterns import HOLE, SCOPE_SEPARATOR, separator_after, separator_before
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
@@ -149,7 +149,6 @@ class Destination(Enum):
 
 
 # What may follow a path segment: the rest of the URL, or the end of what is known.
-_SEPARATOR = re.compile(r"%20| |\+")
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
 # Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
 _URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")
@@ -289,7 +288,7 @@ class StringChecks:
 
     def _looks_like_scope_string(self, text: str) -> bool:
         """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
-        tokens = [token for token in _SEPARATOR.split(text) if token]
+        tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
         known = self.domain.standard_scopes
         return (
             len(tokens) > 1
@@ -304,8 +303,8 @@ class StringChecks:
         """Remove the token with one separator next to it; `banno` alone stays (no scope would be left)."""
         text, found = value.text, []
         for token in self._scope_token.finditer(text, start, end):
-            before = _separator_before(text, start, token.start())
-            after = _separator_after(text, token.end(), end)
+            before = separator_before(text, start, token.start())
+            after = separator_after(text, token.end(), end)
             edit: ValueEdit | None = None
             if before:
                 edit = ValueEdit(value, token.start() - len(before), token.end(), "")
@@ -417,14 +416,6 @@ def is_scope(name: str) -> bool:
     return "scope" in name.lower()
 
 
-def _separator_before(text: str, lower: int, index: int) -> str:
-    match = _SEPARATOR.search(text, max(lower, index - 3), index)
-    return match.group() if match and match.end() == index else ""
-
-
-def _separator_after(text: str, index: int, upper: int) -> str:
-    match = _SEPARATOR.match(text, index, upper)
-    return match.group() if match else ""
 
 
 def query_parameters(text: str) -> list[tuple[str, int, int]]:
@@ -449,7 +440,6 @@ def query_parameters(text: str) -> list[tuple[str, int, int]]:
 
 
 # The names javascript/requests.py imported before these were public.
-_QUERY_END, _TOKEN_REQUEST_PARAMETERS, _query_parameters = QUERY_END, TOKEN_REQUEST_PARAMETERS, query_parameters
 
 
 def _query_parameter_removal(value: Value, start: int, end: int) -> ValueEdit | None:
@@ -516,7 +506,9 @@ class Reporter:
         if not isinstance(edit, ValueEdit):
             return edit
         value = edit.value
-        start, end = value.offsets[edit.start], value.offsets[edit.end]
+        start = value.offsets[edit.start]
+        # The end is one past the last edited character: the next character may be another literal's.
+        end = value.offsets[edit.end - 1] + 1 if edit.end > edit.start else value.offsets[edit.end]
         if self.source.text[start:end] != value.text[edit.start : edit.end]:
             return None  # an escape, a folded line break or an unknown part: no exact edit
         return Edit(start, end, edit.replacement)

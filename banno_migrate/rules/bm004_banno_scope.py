@@ -8,11 +8,11 @@ from functools import cached_property
 import libcst as cst
 
 from banno_migrate.analysis.strings import HOLE, RoleKind, StringValue
+from banno_migrate.domain_patterns import SCOPE_SEPARATOR, separator_after, separator_before
 from banno_migrate.findings import Edit
 from banno_migrate.rules.base import StringRule
 from banno_migrate.rules.edits import remove_item
 
-_SEPARATOR = re.compile(r"%20| |\+")
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
 # Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
 _URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")
@@ -40,7 +40,7 @@ class BannoScope(StringRule):
 
     def _looks_like_scope_string(self, text: str) -> bool:
         """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
-        tokens = [token for token in _SEPARATOR.split(text) if token]
+        tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
         known = self.domain.standard_scopes
         return (
             len(tokens) > 1
@@ -68,8 +68,8 @@ class BannoScope(StringRule):
     def _report_tokens(self, value: StringValue, start: int, end: int) -> None:
         text = value.text
         for token in self._token.finditer(text, start, end):
-            before = _separator_before(text, start, token.start())
-            after = _separator_after(text, token.end(), end)
+            before = separator_before(text, start, token.start())
+            after = separator_after(text, token.end(), end)
             if before:
                 edit = value.edit(self.context.source, token.start() - len(before), token.end(), "")
             elif after:
@@ -92,11 +92,3 @@ class BannoScope(StringRule):
         )
 
 
-def _separator_before(text: str, lower: int, index: int) -> str:
-    match = _SEPARATOR.search(text, max(lower, index - 3), index)
-    return match.group() if match and match.end() == index else ""
-
-
-def _separator_after(text: str, index: int, upper: int) -> str:
-    match = _SEPARATOR.match(text, index, upper)
-    return match.group() if match else ""
