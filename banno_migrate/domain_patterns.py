@@ -61,3 +61,9 @@ def separator_after(text: str, index: int, upper: int) -> str:
     """The scope separator that starts exactly at `index` (ending by `upper`), or ''."""
     match = SCOPE_SEPARATOR.match(text, index, upper)
     return match.group() if match else ""
+
+
+QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text
+QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
+# Only a token request carries these (Untappd's token request even sends `response_type=code`).
+TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})

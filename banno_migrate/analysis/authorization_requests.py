@@ -39,6 +39,7 @@ from libcst.metadata import (
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
+from banno_migrate.domain_patterns import QUERY_END, QUERY_PARAMETER, TOKEN_REQUEST_PARAMETERS
 
 _MAX_DEPTH = 8  # how many names deep a value is followed
 
@@ -191,16 +192,12 @@ _PKCE_KEYWORD = {Library.AUTHLIB: "code_challenge_method", Library.REQUESTS_OAUT
 _REGISTER_KEYWORDS = frozenset({"client_kwargs", "authorize_url", "authorize_params", "server_metadata_url", "access_token_url"})
 _URL_KEYWORDS = ("authorize_url", "server_metadata_url")
 _HTTP_METHODS = frozenset({"GET", "POST", "HEAD"})  # requests.request("GET", url, params=...)
-_QUERY_END = re.compile(r"[#'\"<>\n]")
-_QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
 _CLIENT_PARAMETERS = frozenset({"client_id", "redirect_uri"})
-# Only a token request carries these (Untappd's token request even sends `response_type=code`).
-_TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})
 
 
 def _is_authorization_parameters(names: set[str]) -> bool:
     """A dict or query that has a response type and names the client, or asks for a prompt with a scope."""
-    if names & _TOKEN_REQUEST_PARAMETERS:
+    if names & TOKEN_REQUEST_PARAMETERS:
         return False
     return ("response_type" in names and bool(names & _CLIENT_PARAMETERS)) or {"prompt", "scope"} <= names
 
@@ -574,11 +571,11 @@ def _query_parameters(value: StringValue) -> tuple[tuple[Parameter, ...], bool]:
     question = text.find("?")
     if question >= 0:
         start = question + 1
-    elif _QUERY_PARAMETER.match(text):
+    elif QUERY_PARAMETER.match(text):
         start = 0
     else:
         return (), False
-    end_match = _QUERY_END.search(text, start)
+    end_match = QUERY_END.search(text, start)
     end = end_match.start() if end_match else len(text)
     parameters: list[Parameter] = []
     open_ended = False
@@ -586,7 +583,7 @@ def _query_parameters(value: StringValue) -> tuple[tuple[Parameter, ...], bool]:
     while position <= end:
         amp = text.find("&", position, end)
         segment_end = end if amp < 0 else amp
-        name = _QUERY_PARAMETER.match(text, position, segment_end)
+        name = QUERY_PARAMETER.match(text, position, segment_end)
         if name is not None:
             value_start = name.end()
             node = value.literal_at(position) or value.root

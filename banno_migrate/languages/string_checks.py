@@ -80,7 +80,7 @@ from urllib.parse import quote, unquote_plus
 
 from banno_migrate import domain_patterns
 from banno_migrate.catalog import Catalog, Domain
-from banno_migrate.domain_patterns import HOLE, SCOPE_SEPARATOR, separator_after, separator_before
+from banno_migrate.domain_patterns import HOLE, QUERY_END, QUERY_PARAMETER, SCOPE_SEPARATOR, TOKEN_REQUEST_PARAMETERS, separator_after, separator_before
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
@@ -152,10 +152,6 @@ class Destination(Enum):
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
 # Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
 _URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")
-QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text
-_QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
-# Only a token request carries these (see analysis/authorization_requests.py).
-TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})
 _OTHER_URL = re.compile(rf"://[^{HOLE}/]|/[\w.~-]")
 
 
@@ -423,7 +419,7 @@ def query_parameters(text: str) -> list[tuple[str, int, int]]:
     question = text.find("?")
     if question >= 0:
         start = question + 1
-    elif _QUERY_PARAMETER.match(text):
+    elif QUERY_PARAMETER.match(text):
         start = 0
     else:
         return []
@@ -433,7 +429,7 @@ def query_parameters(text: str) -> list[tuple[str, int, int]]:
     while position <= end:
         amp = text.find("&", position, end)
         segment_end = end if amp < 0 else amp
-        if name := _QUERY_PARAMETER.match(text, position, segment_end):
+        if name := QUERY_PARAMETER.match(text, position, segment_end):
             parameters.append((name.group(1), position, segment_end))
         position = segment_end + 1
     return parameters

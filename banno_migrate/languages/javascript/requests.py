@@ -29,7 +29,8 @@ from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.edits import items_of, remove_item
 from banno_migrate.languages.javascript.syntax import Tree
 from banno_migrate.languages.javascript.values import JsValue, arguments_of, dotted_name, method_name
-from banno_migrate.languages.string_checks import HOLE, QUERY_END, TOKEN_REQUEST_PARAMETERS, query_parameters
+from banno_migrate.domain_patterns import HOLE, QUERY_END, TOKEN_REQUEST_PARAMETERS
+from banno_migrate.languages.string_checks import query_parameters
 
 PASSPORT = "passport-openidconnect"
 OPENID_CLIENT = "openid-client"
