@@ -67,3 +67,43 @@ QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text
 QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
 # Only a token request carries these (Untappd's token request even sends `response_type=code`).
 TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})
+_URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")  # https://api.banno.com/..., a.b.read
+
+
+def looks_like_scope_string(text: str, domain: Domain) -> bool:
+    """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
+    tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
+    known = domain.standard_scopes
+    return (
+        len(tokens) > 1
+        and any(token in known for token in tokens)
+        and all(
+            token in known or token == domain.removed_scope or _URL_OR_DOTTED_SCOPE.fullmatch(token) for token in tokens
+        )
+    )
+
+
+def query_segments(text: str) -> list[tuple[str | None, int, int]]:
+    """(name, start, end) of each `&`-separated part of a URL's query or of a bare query string.
+
+    The name is None for a part that is not `name=value` (`{extra}`, an unknown hole).
+    """
+    question = text.find("?")
+    if question >= 0:
+        start = question + 1
+    elif QUERY_PARAMETER.match(text):
+        start = 0
+    else:
+        return []
+    end_match = QUERY_END.search(text, start)
+    end = end_match.start() if end_match else len(text)
+    segments: list[tuple[str | None, int, int]] = []
+    position = start
+    while position <= end:
+        amp = text.find("&", position, end)
+        segment_end = end if amp < 0 else amp
+        name = QUERY_PARAMETER.match(text, position, segment_end)
+        if name is not None or segment_end > position:
+            segments.append((name.group(1) if name else None, position, segment_end))
+        position = segment_end + 1
+    return segments

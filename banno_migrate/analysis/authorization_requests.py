@@ -39,7 +39,7 @@ from libcst.metadata import (
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
-from banno_migrate.domain_patterns import QUERY_END, QUERY_PARAMETER, TOKEN_REQUEST_PARAMETERS
+from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, query_segments
 
 _MAX_DEPTH = 8  # how many names deep a value is followed
 
@@ -567,36 +567,21 @@ def _module_pkce(clients: list[Client]) -> bool | None:
 
 def _query_parameters(value: StringValue) -> tuple[tuple[Parameter, ...], bool]:
     """The `name=value` pairs of a URL's query (or of a bare query string)."""
-    text = value.text
-    question = text.find("?")
-    if question >= 0:
-        start = question + 1
-    elif QUERY_PARAMETER.match(text):
-        start = 0
-    else:
-        return (), False
-    end_match = QUERY_END.search(text, start)
-    end = end_match.start() if end_match else len(text)
     parameters: list[Parameter] = []
     open_ended = False
-    position = start
-    while position <= end:
-        amp = text.find("&", position, end)
-        segment_end = end if amp < 0 else amp
-        name = QUERY_PARAMETER.match(text, position, segment_end)
-        if name is not None:
-            value_start = name.end()
-            node = value.literal_at(position) or value.root
-            parameters.append(
-                Parameter(
-                    name.group(1),
-                    node,
-                    None,
-                    (Span(value, value_start, segment_end, in_query=True),),
-                    query=Span(value, position, segment_end, in_query=True),
-                )
-            )
-        elif segment_end > position:
+    for name, start, end in query_segments(value.text):
+        if name is None:
             open_ended = True  # `{extra}` or `urlencode(...)`: parameters we cannot see
-        position = segment_end + 1
+            continue
+        node = value.literal_at(start) or value.root
+        value_start = start + len(name) + 1
+        parameters.append(
+            Parameter(
+                name,
+                node,
+                None,
+                (Span(value, value_start, end, in_query=True),),
+                query=Span(value, start, end, in_query=True),
+            )
+        )
     return tuple(parameters), open_ended

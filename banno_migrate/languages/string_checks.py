@@ -80,7 +80,7 @@ from urllib.parse import quote, unquote_plus
 
 from banno_migrate import domain_patterns
 from banno_migrate.catalog import Catalog, Domain
-from banno_migrate.domain_patterns import HOLE, QUERY_END, QUERY_PARAMETER, SCOPE_SEPARATOR, TOKEN_REQUEST_PARAMETERS, separator_after, separator_before
+from banno_migrate.domain_patterns import HOLE, TOKEN_REQUEST_PARAMETERS, looks_like_scope_string, query_segments, separator_after, separator_before
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
@@ -151,7 +151,6 @@ class Destination(Enum):
 # What may follow a path segment: the rest of the URL, or the end of what is known.
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
 # Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
-_URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")
 _OTHER_URL = re.compile(rf"://[^{HOLE}/]|/[\w.~-]")
 
 
@@ -278,22 +277,9 @@ class StringChecks:
             return []
         if "=" in value.text:  # a URL or query string: only its scope parameter is a scope value
             return [hit for query in _QUERY_SCOPE.finditer(value.text) for hit in self._scope_tokens(value, *query.span(1))]
-        if named_scope or self._looks_like_scope_string(value.text):
+        if named_scope or looks_like_scope_string(value.text, self.domain):
             return self._scope_tokens(value, 0, len(value.text))
         return []
-
-    def _looks_like_scope_string(self, text: str) -> bool:
-        """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
-        tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
-        known = self.domain.standard_scopes
-        return (
-            len(tokens) > 1
-            and any(token in known for token in tokens)
-            and all(
-                token in known or token == self.domain.removed_scope or _URL_OR_DOTTED_SCOPE.fullmatch(token)
-                for token in tokens
-            )
-        )
 
     def _scope_tokens(self, value: Value, start: int, end: int) -> list[ValueFinding]:
         """Remove the token with one separator next to it; `banno` alone stays (no scope would be left)."""
@@ -416,26 +402,9 @@ def is_scope(name: str) -> bool:
 
 def query_parameters(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of each `name=value` of a URL's query or of a bare query string."""
-    question = text.find("?")
-    if question >= 0:
-        start = question + 1
-    elif QUERY_PARAMETER.match(text):
-        start = 0
-    else:
-        return []
-    end_match = QUERY_END.search(text, start)
-    end = end_match.start() if end_match else len(text)
-    parameters, position = [], start
-    while position <= end:
-        amp = text.find("&", position, end)
-        segment_end = end if amp < 0 else amp
-        if name := QUERY_PARAMETER.match(text, position, segment_end):
-            parameters.append((name.group(1), position, segment_end))
-        position = segment_end + 1
-    return parameters
+    return [(name, start, end) for name, start, end in query_segments(text) if name is not None]
 
 
-# The names javascript/requests.py imported before these were public.
 
 
 def _query_parameter_removal(value: Value, start: int, end: int) -> ValueEdit | None:

@@ -8,14 +8,12 @@ from functools import cached_property
 import libcst as cst
 
 from banno_migrate.analysis.strings import HOLE, RoleKind, StringValue
-from banno_migrate.domain_patterns import SCOPE_SEPARATOR, separator_after, separator_before
+from banno_migrate.domain_patterns import looks_like_scope_string, separator_after, separator_before
 from banno_migrate.findings import Edit
 from banno_migrate.rules.base import StringRule
 from banno_migrate.rules.edits import remove_item
 
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
-# Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
-_URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")
 _NAMED_ROLES = (RoleKind.KEYWORD, RoleKind.DICT_VALUE, RoleKind.ASSIGNMENT, RoleKind.RETURN)
 
 
@@ -35,21 +33,8 @@ class BannoScope(StringRule):
         if "=" in value.text:  # a URL or query string: only its scope parameter is a scope value
             for query in _QUERY_SCOPE.finditer(value.text):
                 self._report_tokens(value, *query.span(1))
-        elif named_scope or self._looks_like_scope_string(value.text):
+        elif named_scope or looks_like_scope_string(value.text, self.domain):
             self._report_tokens(value, 0, len(value.text))
-
-    def _looks_like_scope_string(self, text: str) -> bool:
-        """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
-        tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
-        known = self.domain.standard_scopes
-        return (
-            len(tokens) > 1
-            and any(token in known for token in tokens)
-            and all(
-                token in known or token == self.domain.removed_scope or _URL_OR_DOTTED_SCOPE.fullmatch(token)
-                for token in tokens
-            )
-        )
 
     def _has_scope_siblings(self, value: StringValue) -> bool:
         container = value.container
