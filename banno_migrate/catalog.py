@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from banno_migrate.findings import Applicability
 from banno_migrate.resources import data_dir
+
+if TYPE_CHECKING:
+    from banno_migrate.domain_patterns import DomainText
 
 DOMAIN_FILE = "domain.yaml"
 
@@ -97,6 +100,13 @@ class Domain:
     def legacy_issuer_hosts(self) -> frozenset[str]:
         """www.banno.com and uat.banno.com: never an institution's host."""
         return frozenset(issuer.split("/")[2] for issuer in self.legacy_issuers)
+
+    @cached_property
+    def text(self) -> DomainText:
+        """The string rules' decisions on a value's text (BM001, BM002), shared by every front end."""
+        from banno_migrate.domain_patterns import DomainText
+
+        return DomainText(self)
 
     @property
     def endpoint_host_pattern(self) -> str:

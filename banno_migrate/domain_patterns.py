@@ -3,20 +3,118 @@
 The Python rules (LibCST) and the string checks of the JavaScript and
 configuration front ends (tree-sitter) judge string values the same way;
 the patterns live here once. HOLE stands for a part of a value that is not
-known statically (an interpolation, a name bound elsewhere). Callers keep
-the compiled patterns (the Domain holds a dict: it cannot key a cache).
+known statically (an interpolation, a name bound elsewhere).
 """
 
 from __future__ import annotations
 
 import re
-from banno_migrate.catalog import Domain
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from banno_migrate.findings import Applicability
+
+if TYPE_CHECKING:
+    from banno_migrate.catalog import Domain
 
 HOLE = "\x00"
 
 # What may follow a path segment: the rest of the URL, or the end of what is known.
 AFTER_SEGMENT = rf"(?=[/?#\s'\"{HOLE}]|$)"
 AFTER_PATH = rf"(?=[?#\s'\"{HOLE}]|$)"
+
+
+@dataclass(frozen=True)
+class EndpointMatch:
+    """A legacy endpoint path in a string value (BM001), in value coordinates."""
+
+    start: int  # where the finding starts: the path, or `oidc` after an unknown base
+    end: int
+    insert_at: int  # where `v0/` goes: before `oidc`, so that with urljoin(".../api/", "oidc/token") the edit lands in the relative part
+    rename: tuple[int, int, str] | None  # the endpoint's new name where it moved (certs -> jwks)
+    applicability: Applicability
+    found: str  # the legacy path, for the message
+    replacement: str
+
+
+@dataclass(frozen=True)
+class IssuerMatch:
+    """A legacy issuer in a string value (BM002)."""
+
+    start: int
+    end: int
+    found: str
+    replacement: str | None  # None: the institution's host is not known
+
+
+class DomainText:
+    """What the string rules find in a value's text, for every front end: only turning spans into edits differs.
+
+    Built once per catalog (`Domain.text`), so the patterns are compiled once.
+    """
+
+    def __init__(self, domain: Domain) -> None:
+        self.domain = domain
+        self._legacy_path = re.compile(
+            re.escape(domain.legacy_path_prefix) + rf"{AFTER_SEGMENT}(?:/(?P<endpoint>[\w.\-/]+?){AFTER_PATH})?"
+        )
+        names = "|".join(re.escape(name) for name in sorted(domain.endpoints, key=len, reverse=True))
+        self._oidc_after_unknown_base = re.compile(rf"{HOLE}/?oidc/(?P<endpoint>{names}){AFTER_PATH}")
+        self._legacy_issuer_prefixes = tuple(issuer.removesuffix(domain.legacy_path_prefix) for issuer in domain.legacy_issuers)
+        issuers = "|".join(re.escape(issuer) for issuer in domain.legacy_issuers)
+        self._issuer = re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
+        self._endpoint_host = re.compile(domain.endpoint_host_pattern)
+
+    def unversioned_endpoints(self, text: str, hole_hint: Callable[[int], str]) -> list[EndpointMatch]:
+        """BM001: the legacy path with a known base, and `/oidc/<endpoint>` after an unknown base named for Banno.
+
+        `hole_hint(offset)` names the unknown part at `offset` (`settings.BANNO_BASE`).
+        """
+        found = []
+        for match in self._legacy_path.finditer(text):
+            is_issuer = match.group("endpoint") is None and text[: match.start()].endswith(self._legacy_issuer_prefixes)
+            if not is_issuer:  # the issuer is BM002's: v0 there would keep the wrong host
+                insert_at = match.start() + len(self.domain.api_path_prefix) + 1
+                found.append(self._endpoint(match, match.start(), insert_at, Applicability.SAFE))
+        for match in self._oidc_after_unknown_base.finditer(text):
+            # Only a base whose very name says Banno: `/oidc/token` alone is any provider's.
+            if "banno" in hole_hint(match.start()).lower():
+                insert_at = match.start("endpoint") - len("oidc/")
+                found.append(self._endpoint(match, insert_at, insert_at, Applicability.UNSAFE))
+        return found
+
+    def _endpoint(self, match: re.Match[str], start: int, insert_at: int, applicability: Applicability) -> EndpointMatch:
+        old_name = match.group("endpoint")
+        new_name = self.domain.endpoints.get(old_name, old_name) if old_name else None
+        rename = (*match.span("endpoint"), new_name) if old_name and new_name and new_name != old_name else None
+        return EndpointMatch(
+            start=start,
+            end=match.end(),
+            insert_at=insert_at,
+            rename=rename,  # type: ignore[arg-type]
+            applicability=applicability,
+            found=self.domain.legacy_path_prefix + (f"/{old_name}" if old_name else ""),
+            replacement=self.domain.versioned_path_prefix + (f"/{new_name}" if new_name else ""),
+        )
+
+    def file_host(self, texts: Iterable[str], configured: str | None) -> str | None:
+        """BM002's host: the configured `issuer-host`, else the one host of the file's own Banno endpoint URLs."""
+        if configured:
+            return configured
+        hosts = {match.group(1).lower() for text in texts for match in self._endpoint_host.finditer(text)}
+        hosts -= self.domain.legacy_issuer_hosts
+        return hosts.pop() if len(hosts) == 1 else None
+
+    def legacy_issuers(self, text: str, host: str | None) -> list[IssuerMatch]:
+        """BM002: each legacy issuer, with its v0 replacement when the host is known."""
+        found = []
+        for match in self._issuer.finditer(text):
+            issuer = match.group()
+            replacement = None
+            if host is not None:
+                replacement = self.domain.versioned_issuer_template.format(host=host) + ("/" if issuer.endswith("/") else "")
+            found.append(IssuerMatch(match.start(), match.end(), issuer, replacement))
+        return found
 
 
 def legacy_path(domain: Domain) -> re.Pattern[str]:
