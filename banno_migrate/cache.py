@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from banno_migrate import __version__
-from banno_migrate.findings import Applicability, Edit, FileError, Finding, Fix, Suppression
+from banno_migrate.findings import Applicability, Edit, Finding, Fix, Suppression
 
 CACHE_DIR_NAME = ".banno-migrate-cache"
 _CACHEDIR_TAG = (
@@ -45,7 +45,7 @@ def _signature(path: str) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns]
 
 
-def content_hash(data: bytes) -> str:
+def _content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -81,8 +81,8 @@ class FindingsCache:
         """How many entries this run made (a warm run over unchanged files makes none)."""
         return sum(map(len, self._changed.values()))
 
-    def lookup(self, real: str, data: bytes | None = None) -> tuple[list[Finding], FileError | None] | None:
-        """The cached result for the file at `real` (a resolved path), or None when it must be linted.
+    def lookup(self, real: str, data: bytes | None = None) -> tuple[list[Finding], str | None] | None:
+        """The cached findings and error message of the file at `real` (a resolved path), or None: lint it.
 
         Without `data`, only the file's metadata is compared; with it, a racily
         clean or touched file is judged by its content.
@@ -94,25 +94,22 @@ class FindingsCache:
         if signature is None:
             return None
         fresh = signature == entry["signature"] and signature[1] < entry["checked_ns"] - _RACY_NS
-        if not fresh and (data is None or content_hash(data) != entry["hash"]):
+        if not fresh and (data is None or _content_hash(data) != entry["hash"]):
             return None
         if any(_signature(dependency) != recorded for dependency, recorded in entry["dependencies"].items()):
             return None
-        error = entry["error"]
-        return [_finding(item) for item in entry["findings"]], (FileError("", error) if error is not None else None)
+        return [_finding(item) for item in entry["findings"]], entry["error"]
 
-    def store(
-        self, real: str, data: bytes, findings: list[Finding], error: FileError | None, dependencies: Iterable[str]
-    ) -> None:
+    def store(self, real: str, data: bytes, findings: list[Finding], error: str | None, dependencies: Iterable[str]) -> None:
         signature = _signature(real)
         if signature is None:
             return
         self._changed.setdefault(_shard_of(real), {})[real] = {
             "signature": signature,
             "checked_ns": time.time_ns(),
-            "hash": content_hash(data),
+            "hash": _content_hash(data),
             "findings": [_finding_dict(finding) for finding in findings],
-            "error": error.message if error is not None else None,
+            "error": error,
             "dependencies": {dependency: _signature(dependency) for dependency in sorted(dependencies)},
         }
 

@@ -73,7 +73,7 @@ class _Job:
     codes: frozenset[str]
     enabled: frozenset[str]
     language: Language
-    target: Path | None = None  # where the path led when it was read (through symlinks)
+    target: Path  # where the path led when it was read (through symlinks)
 
 
 Progress = Callable[[int], None]  # called with how many more files are done
@@ -116,52 +116,60 @@ def _run(
 ) -> list[FileReport]:
     reports: list[FileReport] = []
     jobs: list[_Job] = []
-    prefilter = Prefilter(catalog, options.rule_options.extra_claims)
+    triage = _Triage(options, Prefilter(catalog, options.rule_options.extra_claims), cache)
     for path in paths:
-        display = display_path(path)
-        try:
-            target = path.resolve()
-            if cache is not None and (replayed := _replay(cache.lookup(str(target)), path, display)):
-                reports.append(replayed)
-                progress(1)
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
-            reports.append(FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}")))
-            progress(1)
-            continue
-        if cache is not None and (replayed := _replay(cache.lookup(str(target), data), path, display)):
-            reports.append(replayed)
-            progress(1)
-            continue
-        # A file named on the command line may have any name: read it as Python unless it says otherwise.
-        language = options.file_types.language_for(path.name) or PYTHON
-        enabled = language.applicable(options.selection.codes_for(path))
-        if not options.report_unused_suppressions:
-            enabled -= {UNUSED_SUPPRESSION}
-        codes = prefilter.candidates(data, enabled, display, python=language is PYTHON) if options.prefilter else enabled
-        if codes:
-            jobs.append(_Job(path, display, data, codes, enabled, language, target))
+        outcome = triage(path)
+        if isinstance(outcome, _Job):
+            jobs.append(outcome)
         else:
-            reports.append(FileReport(path, display))
-            if cache is not None:
-                cache.store(str(target), data, [], None, ())
+            reports.append(outcome)
             progress(1)
     for job, report in _map(work, jobs, options, catalog):
         reports.append(report)
-        if cache is not None and job.target is not None:
-            cache.store(str(job.target), job.data, report.findings, report.error, report.dependencies)
+        if cache is not None:
+            error = report.error.message if report.error else None
+            cache.store(str(job.target), job.data, report.findings, error, report.dependencies)
         progress(1)
     return sorted(reports, key=lambda report: report.display)
 
 
-def _replay(cached: tuple[list[Finding], FileError | None] | None, path: Path, display: str) -> FileReport | None:
-    if cached is None:
-        return None
-    findings, error = cached
-    for finding in findings:
-        finding.path = display
-    return FileReport(path, display, findings, FileError(display, error.message) if error is not None else None)
+@dataclass(frozen=True)
+class _Triage:
+    """Each file's first steps: replayed from the cache, passed clean by the prefilter, or a job to lint."""
+
+    options: RunOptions
+    prefilter: Prefilter
+    cache: FindingsCache | None
+
+    def __call__(self, path: Path) -> FileReport | _Job:
+        display = display_path(path)
+        try:
+            target = path.resolve()
+            # Metadata first: an unchanged file is not even read.
+            cached = self.cache.lookup(str(target)) if self.cache is not None else None
+            data = b"" if cached is not None else path.read_bytes()
+        except OSError as exc:
+            return FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}"))
+        if cached is None and self.cache is not None:
+            cached = self.cache.lookup(str(target), data)  # touched, or written in the entry's instant: the content decides
+        if cached is not None:
+            findings, error = cached
+            for finding in findings:
+                finding.path = display
+            return FileReport(path, display, findings, FileError(display, error) if error is not None else None)
+        # A file named on the command line may have any name: read it as Python unless it says otherwise.
+        language = self.options.file_types.language_for(path.name) or PYTHON
+        enabled = language.applicable(self.options.selection.codes_for(path))
+        if not self.options.report_unused_suppressions:
+            enabled -= {UNUSED_SUPPRESSION}
+        codes = enabled
+        if self.options.prefilter:
+            codes = self.prefilter.candidates(data, enabled, display, python=language is PYTHON)
+        if codes:
+            return _Job(path, display, data, codes, enabled, language, target)
+        if self.cache is not None:
+            self.cache.store(str(target), data, [], None, ())
+        return FileReport(path, display)
 
 
 _worker_catalog: Catalog | None = None  # set once in each worker process

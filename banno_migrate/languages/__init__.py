@@ -37,7 +37,6 @@ class Language:
     patterns: tuple[str, ...]  # file-name globs
     frontend: str  # module path of the front end
     codes: frozenset[str] | None = None  # the rules it implements; None: every rule
-    comment: str | None = "#"  # how a line comment starts (for suppressions); None: no comments
 
     def applicable(self, codes: frozenset[str]) -> frozenset[str]:
         return codes if self.codes is None else codes & self.codes
@@ -49,10 +48,10 @@ class Language:
 PYTHON = Language("python", ("*.py", "*.pyi"), "banno_migrate.lint")
 LANGUAGES: tuple[Language, ...] = (
     PYTHON,
-    Language("javascript", ("*.js", "*.mjs", "*.cjs", "*.jsx"), "banno_migrate.languages.javascript", CODE_CODES, "//"),
-    Language("typescript", ("*.ts", "*.mts", "*.cts"), "banno_migrate.languages.javascript", CODE_CODES, "//"),
-    Language("tsx", ("*.tsx",), "banno_migrate.languages.javascript", CODE_CODES, "//"),
-    Language("json", ("*.json",), "banno_migrate.languages.config_files", CONFIG_CODES, None),
+    Language("javascript", ("*.js", "*.mjs", "*.cjs", "*.jsx"), "banno_migrate.languages.javascript", CODE_CODES),
+    Language("typescript", ("*.ts", "*.mts", "*.cts"), "banno_migrate.languages.javascript", CODE_CODES),
+    Language("tsx", ("*.tsx",), "banno_migrate.languages.javascript", CODE_CODES),
+    Language("json", ("*.json",), "banno_migrate.languages.config_files", CONFIG_CODES),
     Language("yaml", ("*.yaml", "*.yml"), "banno_migrate.languages.config_files", CONFIG_CODES),
     Language("toml", ("*.toml",), "banno_migrate.languages.config_files", CONFIG_CODES),
     Language("ini", ("*.ini", "*.cfg"), "banno_migrate.languages.config_files", CONFIG_CODES),
