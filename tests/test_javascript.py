@@ -16,6 +16,7 @@ from banno_migrate.findings import Applicability, Finding
 from banno_migrate.fixer import fix_source
 from banno_migrate.languages import BY_NAME, FileTypes, LintRequest
 from banno_migrate.languages import javascript as frontend
+from banno_migrate.languages.javascript import syntax
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceError
 
@@ -111,6 +112,27 @@ def test_jsx_bare_ampersands_parse_and_real_errors_still_show() -> None:
     assert fix(code, "A.jsx") == code.replace("/api/oidc", "/api/v0/oidc")
     with pytest.raises(SourceError, match="at line 2, column"):
         lint("const A = () => <a href='?x=1&y=2'>x</a>;\nconst = 2;\n", "A.jsx")
+
+
+@pytest.mark.parametrize(
+    ("code", "parses"),
+    [
+        ("const a = b & c;\nconst A = () => <a href='?x=1'>x</a>;\n", 1),
+        ("const a = b & ;\nconst A = () => <a>x</a>;\n", 1),  # an error outside JSX: not parsed again
+        ("const A = () => <a href='?x=1&y=2'>x</a>;\n", 2),
+    ],
+)
+def test_jsx_is_parsed_again_only_for_an_error_inside_jsx(monkeypatch: pytest.MonkeyPatch, code: str, parses: int) -> None:
+    grammars: list[str] = []
+    parser = syntax._parser
+
+    def counting(grammar: str) -> object:
+        grammars.append(grammar)
+        return parser(grammar)
+
+    monkeypatch.setattr(syntax, "_parser", counting)
+    syntax.parse_root(code.encode(), syntax.JAVASCRIPT)
+    assert grammars == ["javascript"] * parses
 
 
 def test_deep_nesting_is_no_crash() -> None:
@@ -392,14 +414,16 @@ def test_legacy_issuer_takes_the_host_of_the_files_endpoints_or_the_option() -> 
     assert fix(with_endpoint).startswith("const issuer = 'https://bank.example.com/a/consumer/api/v0/oidc';\n")
 
 
-@pytest.mark.parametrize("code", ["const a = 1;\n", "const A = () => <a href='?x=1&y=2'>x</a>;\n", "let a: number = <number>b;\n"])
-def test_verify_accepts_each_dialect(code: str) -> None:
-    assert frontend.verify(code) is None
-
-
-def test_verify_refuses_broken_code() -> None:
-    with pytest.raises(SourceError, match="does not parse"):
-        frontend.verify("const a = 'x;\n")
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("response_type=code&client_id=${ID}&redirect_uri=${CALLBACK}", ["BM007"]),
+        ("response_type=code&client_id=${ID}&${pkceQuery}", []),  # a part we cannot read may hold the challenge
+        ("response_type=code&client_id=${ID}&code_challenge=${challenge}", []),
+    ],
+)
+def test_a_query_string_request_with_hidden_parts_is_not_judged(query: str, found: list[str]) -> None:
+    assert rules(f"const url = `${{AUTH_URL}}?{query}`;\n") == found
 
 
 def test_jose_payloads_are_claims() -> None:

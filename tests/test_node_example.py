@@ -87,7 +87,7 @@ def reported(document: dict) -> dict[tuple[str, int, str], str]:
 
 def test_the_table_is_the_documented_size() -> None:
     assert len(EXPECTED) == 21
-    assert {fix for fix in EXPECTED.values()} == {"safe", "unsafe", "none"}
+    assert set(EXPECTED.values()) == {"safe", "unsafe", "none"}
     assert sum(fix == "safe" for fix in EXPECTED.values()) == 15
 
 
@@ -109,7 +109,7 @@ def test_fix_writes_the_expected_lines_and_leaves_only_the_unfixable(example: Pa
 
     unfixed = {key: fix for key, fix in EXPECTED.items() if fix != "safe"}
     assert reported(check()) == unfixed
-    for path in [*example.rglob("*.js")]:
+    for path in example.rglob("*.js"):
         parse(path.read_text(encoding="utf-8"), path.name)  # raises SourceError if a fix broke the syntax
 
 

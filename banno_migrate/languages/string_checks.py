@@ -17,7 +17,7 @@ value it finds as a `Value`, and gets back `ValueFinding`s, which
 API (nothing here imports LibCST or a parser):
 
     HOLE                          the character standing for an unknown part of a value
-                                  (same as banno_migrate.analysis.strings.HOLE)
+                                  (domain_patterns.HOLE, as in the Python analysis)
     Literal(start, end, source_start, source_end)
                                   value characters [start, end) are written in the literal
                                   at source [source_start, source_end) (quotes included):
@@ -57,7 +57,7 @@ API (nothing here imports LibCST or a parser):
     is_prompt(name), is_scope(name)     which keys name the prompt and the scope, and whether an
     asks_consent(name, values)          entry is prompt=consent (BM006 grouping)
     query_parameters(text)              (name, start, end) of each `name=value` of a URL's query
-    QUERY_END, TOKEN_REQUEST_PARAMETERS where a query ends; parameters only a token request has
+                                        (domain_patterns.query_segments, unnamed parts left out)
     Reporter(catalog, source, path)
         .add(value_finding)             converts and collects; findings at the same place merge
         .findings                       the Findings so far (unsorted, unlocated: sort them,
@@ -148,7 +148,7 @@ class Destination(Enum):
     UNKNOWN = "unknown"
 
 
-# What may follow a path segment: the rest of the URL, or the end of what is known.
+# The value of a URL's `scope` parameter (as the Python BM004 reads it).
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
 # Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
 _OTHER_URL = re.compile(rf"://[^{HOLE}/]|/[\w.~-]")
@@ -305,8 +305,7 @@ class StringChecks:
         destination = self._url_destination(value) if "?" in value.text else Destination.UNKNOWN
         if destination is Destination.OTHER:
             return []
-        scope_spans = [(start, end) for name, start, end in parameters if name == "scope"]
-        scope_start, scope_end = scope_spans[0]
+        scope_start, scope_end = next((start, end) for name, start, end in parameters if name == "scope")
         replacements = self._offline_replacements(value, scope_start, scope_end, in_query=True)
         if not replacements:
             return []
@@ -398,13 +397,9 @@ def is_scope(name: str) -> bool:
     return "scope" in name.lower()
 
 
-
-
 def query_parameters(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of each `name=value` of a URL's query or of a bare query string."""
     return [(name, start, end) for name, start, end in query_segments(text) if name is not None]
-
-
 
 
 def _query_parameter_removal(value: Value, start: int, end: int) -> ValueEdit | None:

@@ -60,6 +60,7 @@ _ABSOLUTE_URL = re.compile(r"[A-Za-z][\w+.\-]*://")
 # Keys of URLs that are the client's own, not where an authorization request goes.
 _CLIENT_URL_KEYS = ("redirect", "callback", "return", "logout")
 
+
 def decode(data: bytes) -> SourceText:
     return SourceText.decode_utf8(data)
 
@@ -89,11 +90,11 @@ def lint_source(
     return finish(reporter.findings, _suppressions(document, source), source, path, catalog, request)
 
 
-def _format_of(path: str | None, request: LintRequest | None) -> str:
-    name = getattr(request, "language", None)  # the language the engine chose, when it says
-    if name in READERS:
-        return name
-    language = _file_types().language_for(PurePosixPath(path or "").name)
+def _format_of(path: str, request: LintRequest) -> str:
+    """The format the engine chose; a caller that leaves the default (python) gets the file name's."""
+    if request.language in READERS:
+        return request.language
+    language = _file_types().language_for(PurePosixPath(path).name)
     if language is None or language.name not in READERS:
         raise SourceError(f"cannot tell which configuration format '{path}' is")
     return language.name
@@ -151,10 +152,10 @@ class _Values:
 
     def __init__(self, document: Document) -> None:
         self.all: list[Value] = []
-        self.root = _Mapping(None, None)
-        self.mappings: list[_Mapping] = [self.root]
+        root = _Mapping(None, None)
+        self.mappings: list[_Mapping] = [root]
         for node in document.roots:
-            self._node(node, None, self.root)
+            self._node(node, None, root)
 
     def _node(self, node: Node, name: str | None, mapping: _Mapping) -> tuple[Value, ...]:
         if isinstance(node, Scalar):

@@ -2,51 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
-from banno_migrate.languages.config_files.model import (
-    Comment,
-    Container,
-    Document,
-    Item,
-    Node,
-    Scalar,
-    Separated,
-    line_removal,
-    separated_removal,
-    verbatim,
+from banno_migrate.languages.config_files.model import Comment, Container, Document, Item, Node, Scalar, line_removal
+from banno_migrate.languages.config_files.syntax import (
+    Tree,
+    decode_escaped,
+    descendants,
+    escapes,
+    named_children,
+    separated_items,
 )
-from banno_migrate.languages.config_files.syntax import Tree, decode_escaped, descendants, escapes, named_children
 
 _JSON_ESCAPE = escapes({'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}, {"u": 4})
 _TOML_ESCAPE = escapes(
     {'"': '"', "\\": "\\", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "e": "\x1b"},
     {"x": 2, "u": 4, "U": 8},
 )
-
-
-def _separated_items(
-    tree: Tree, node, item_of: Callable, *, trailing_comma: bool, comment_prefix: str | None  # noqa: ANN001
-) -> tuple[Item, ...]:
-    """The items of a comma-separated container (JSON object/array, TOML array/inline table)."""
-    children = [child for child in node.children if child.type != "comment"]
-    parts: list[tuple[object, Separated]] = []
-    for index, child in enumerate(children):
-        if not child.is_named:
-            continue
-        following = children[index + 1] if index + 1 < len(children) else None
-        comma_end = tree.char(following.end_byte) if following is not None and following.type == "," else None
-        parts.append((child, Separated(*tree.span(child), comma_end)))
-    spans = [separated for _, separated in parts]
-    items = []
-    for index, (child, separated) in enumerate(parts):
-        key, value = item_of(child)
-
-        def removal(index: int = index) -> object:
-            return separated_removal(tree.text, spans, index, trailing_comma=trailing_comma, comment_prefix=comment_prefix)
-
-        items.append(Item(key, value, (separated.start, separated.end), removal))
-    return tuple(items)
 
 
 # JSON
@@ -66,7 +36,7 @@ class _Json:
         if node.type in ("object", "array"):
             mapping = node.type == "object"
             item_of = self.pair if mapping else (lambda child: (None, self.node(child)))
-            items = _separated_items(self.tree, node, item_of, trailing_comma=False, comment_prefix=None)
+            items = separated_items(self.tree, node, item_of, trailing_comma=False, comment_prefix=None)
             return Container(items, mapping)
         return None
 
@@ -129,10 +99,10 @@ class _Toml:
         if node.type == "string":
             return self.string(node)
         if node.type == "array":
-            items = _separated_items(self.tree, node, lambda child: (None, self.value(child)), trailing_comma=True, comment_prefix="#")
+            items = separated_items(self.tree, node, lambda child: (None, self.value(child)), trailing_comma=True, comment_prefix="#")
             return Container(items, False)
         if node.type == "inline_table":
-            items = _separated_items(self.tree, node, self.pair, trailing_comma=False, comment_prefix=None)
+            items = separated_items(self.tree, node, self.pair, trailing_comma=False, comment_prefix=None)
             return Container(items, True)
         return None
 
@@ -144,8 +114,7 @@ class _Toml:
         body_start, body_end = start + len(quote), end - len(quote)
         if len(quote) == 3:
             body_start += 2 if text.startswith("\r\n", body_start) else 1 if text.startswith("\n", body_start) else 0
-        if quote[0] == "'":
-            scalar = verbatim(text, body_start, body_end)
-            return Scalar(scalar.text, scalar.offsets, (start, end))
+        if quote[0] == "'":  # a literal string has no escapes
+            return Scalar(text[body_start:body_end], range(body_start, body_end + 1), (start, end))
         decoded, offsets = decode_escaped(text[body_start:body_end], body_start, _TOML_ESCAPE, line_continuation=len(quote) == 3)
         return Scalar(decoded, offsets, (start, end))

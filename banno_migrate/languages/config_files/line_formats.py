@@ -21,8 +21,18 @@ variable).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from banno_migrate.languages.config_files.model import Comment, Container, Document, Item, Scalar, line_removal
+from banno_migrate.languages.config_files.model import (
+    Comment,
+    Container,
+    Document,
+    Item,
+    Scalar,
+    after_break,
+    end_of_line,
+    line_removal,
+)
 from banno_migrate.languages.string_checks import HOLE
 from banno_migrate.source import SourceError, SourceText
 
@@ -35,27 +45,12 @@ _UNQUOTED_COMMENT = re.compile(r"[ \t]#")
 _DOTENV_KEY = re.compile(r"(?:export[ \t]+)?(?:'(?P<quoted>[^'\r\n]+)'|(?P<key>[^=#\s]+))[ \t]*")
 _DOTENV_SINGLE_ESCAPES = {"\\": "\\", "'": "'"}
 _DOTENV_DOUBLE_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _REFERENCE = re.compile(r"\$\{(?P<braced>[A-Za-z_]\w*)[^}\r\n]*\}|\$(?P<bare>[A-Za-z_]\w*)")
 
 
-class _Lines:
-    """A text walked line by line, with the syntax error of its format."""
-
-    def __init__(self, text: str, format_name: str) -> None:
-        self.text = text
-        self.format_name = format_name
-
-    def line_end(self, position: int) -> int:
-        match = _NEWLINE.search(self.text, position)
-        return match.start() if match else len(self.text)
-
-    def next_line(self, line_end: int) -> int:
-        return line_end + (2 if self.text.startswith("\r\n", line_end) else 1)
-
-    def error(self, offset: int) -> SourceError:
-        line, column = SourceText(self.text, "utf-8").position(offset)
-        return SourceError(f"cannot parse: {self.format_name} syntax error at line {line}, column {column + 1}")
+def _syntax_error(text: str, format_name: str, offset: int) -> SourceError:
+    line, column = SourceText(text, "utf-8").position(offset)
+    return SourceError(f"cannot parse: {format_name} syntax error at line {line}, column {column + 1}")
 
 
 def _skip_blanks(text: str, position: int, end: int) -> int:
@@ -66,18 +61,17 @@ def _skip_blanks(text: str, position: int, end: int) -> int:
 
 # INI
 def read_ini(text: str) -> Document:
-    lines = _Lines(text, "INI")
     root: list[Item] = []
     section: tuple[str, int, list[Item]] | None = None
     comments: list[Comment] = []
-    option: list | None = None  # the option whose value continuation lines extend: [key, start, indent, parts]
+    option: _IniOption | None = None  # the option whose value continuation lines extend
     blanks: list[int] = []  # blank lines since the option's last line: inside its value if more of it follows
     position = 0
 
     def close_option() -> None:
         nonlocal option
         if option is not None:
-            (section[2] if section else root).append(_ini_item(text, *option))
+            (section[2] if section else root).append(option.item(text))
             option = None
 
     def close_section() -> None:
@@ -87,7 +81,7 @@ def read_ini(text: str) -> Document:
             root.append(Item(name, Container(tuple(items), True), (start, end), lambda: None))
 
     while position < len(text):
-        line_end = lines.line_end(position)
+        line_end = end_of_line(text, position)
         start = _skip_blanks(text, position, line_end)
         indent = start - position
         if start == line_end:
@@ -97,24 +91,24 @@ def read_ini(text: str) -> Document:
         else:
             # Like configparser, an inline comment goes before the line is read.
             end = _content_end(text, start, line_end, comments)
-            if option is not None and indent > option[2]:
-                option[3].extend((blank, blank, blank, blank) for blank in blanks)
-                option[3].append(_ini_part(text, start, end))
+            if option is not None and indent > option.indent:
+                option.parts.extend((blank, blank, blank, blank) for blank in blanks)
+                option.parts.append(_ini_part(text, start, end))
             else:
                 close_option()
                 if text[start] == "[":
                     header = _INI_SECTION.match(text, start, end)
                     if header is None:
-                        raise lines.error(start)
+                        raise _syntax_error(text, "INI", start)
                     close_section()
                     section = (header.group("name").strip(), start, [])
                 elif match := _INI_OPTION.match(text, start, end):
-                    option = [match.group("key"), start, indent, [_ini_part(text, match.end(), end)]]
+                    option = _IniOption(match.group("key").strip(), start, indent, [_ini_part(text, match.end(), end)])
                 else:  # a key without a value (configparser's allow_no_value)
                     removal = lambda start=start, end=end: line_removal(text, start, end, _INI_COMMENTS)  # noqa: E731
                     (section[2] if section else root).append(Item(text[start:end], None, (start, end), removal))
             blanks.clear()
-        position = lines.next_line(line_end)
+        position = after_break(text, line_end)
     close_option()
     close_section()
     return Document((Container(tuple(root), True),), tuple(comments))
@@ -138,71 +132,77 @@ def _ini_part(text: str, start: int, end: int) -> tuple[int, int, int, int]:
     return start, end, start, end
 
 
-def _ini_item(text: str, key: str, start: int, _indent: int, parts: list[tuple[int, int, int, int]]) -> Item:
-    """An option; continuation lines join its value with a line feed that stands for the break and indentation."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    for index, (_, _, value_start, value_end) in enumerate(parts):
-        if index:
-            chars.append("\n")
-            offsets.append(parts[index - 1][3])
-        chars.extend(text[value_start:value_end])
-        offsets.extend(range(value_start, value_end))
-    literal = (parts[0][0], parts[-1][1])
-    scalar = Scalar("".join(chars), (*offsets, parts[-1][3]), literal, report_at_literal=len(parts) == 1)
-    return Item(key.strip(), scalar, (start, literal[1]), lambda: line_removal(text, start, literal[1], _INI_COMMENTS))
+@dataclass
+class _IniOption:
+    key: str
+    start: int
+    indent: int  # continuation lines are indented deeper
+    parts: list[tuple[int, int, int, int]]  # one per line of the value (see _ini_part)
+
+    def item(self, text: str) -> Item:
+        """Continuation lines join the value with a line feed that stands for the break and indentation."""
+        parts = self.parts
+        chars: list[str] = []
+        offsets: list[int] = []
+        for index, (_, _, value_start, value_end) in enumerate(parts):
+            if index:
+                chars.append("\n")
+                offsets.append(parts[index - 1][3])
+            chars.extend(text[value_start:value_end])
+            offsets.extend(range(value_start, value_end))
+        start, end = self.start, parts[-1][1]
+        scalar = Scalar("".join(chars), (*offsets, parts[-1][3]), (parts[0][0], end), report_at_literal=len(parts) == 1)
+        return Item(self.key, scalar, (start, end), lambda: line_removal(text, start, end, _INI_COMMENTS))
 
 
 # .env
 def read_dotenv(text: str) -> Document:
-    lines = _Lines(text, ".env")
     items: list[Item] = []
     comments: list[Comment] = []
     position = 0
     while position < len(text):
-        line_end = lines.line_end(position)
+        line_end = end_of_line(text, position)
         start = _skip_blanks(text, position, line_end)
         if start == line_end:
-            position = lines.next_line(line_end)
+            position = after_break(text, line_end)
             continue
         if text[start] == "#":
             comments.append(Comment(start, text[start:line_end]))
-            position = lines.next_line(line_end)
+            position = after_break(text, line_end)
             continue
         key = _DOTENV_KEY.match(text, start, line_end)
         if key is None:
-            raise lines.error(start)
+            raise _syntax_error(text, ".env", start)
         name = key.group("quoted") or key.group("key")
         if not text.startswith("=", key.end()):  # `KEY` alone: declared without a value
             rest = _skip_blanks(text, key.end(), line_end)
             if rest < line_end and text[rest] != "#":
-                raise lines.error(rest)
+                raise _syntax_error(text, ".env", rest)
             scalar, value_end = None, len(text[: key.end()].rstrip(" \t"))
         else:
-            scalar, value_end = _dotenv_value(lines, _skip_blanks(text, key.end() + 1, line_end))
-        line_end = lines.line_end(value_end)
+            scalar, value_end = _dotenv_value(text, _skip_blanks(text, key.end() + 1, line_end))
+        line_end = end_of_line(text, value_end)
         rest = _skip_blanks(text, value_end, line_end)
         if rest < line_end:
             if text[rest] != "#":
-                raise lines.error(rest)
+                raise _syntax_error(text, ".env", rest)
             comments.append(Comment(rest, text[rest:line_end]))
         items.append(Item(name, scalar, (start, value_end), lambda s=start, e=value_end: line_removal(text, s, e)))
-        position = lines.next_line(line_end)
+        position = after_break(text, line_end)
     return Document((Container(tuple(items), True),), tuple(comments))
 
 
-def _dotenv_value(lines: _Lines, start: int) -> tuple[Scalar, int]:
+def _dotenv_value(text: str, start: int) -> tuple[Scalar, int]:
     """The value starting at `start` and where it ends (after a closing quote)."""
-    text = lines.text
     quote = text[start : start + 1]
     if quote in ("'", '"'):
         end = _closing_quote(text, start)
         if end < 0:
-            raise lines.error(start)
+            raise _syntax_error(text, ".env", start)
         escapes = _DOTENV_SINGLE_ESCAPES if quote == "'" else _DOTENV_DOUBLE_ESCAPES
         chars, offsets, hints = _dotenv_chars(text, start + 1, end, escapes, references=quote == '"')
         return Scalar("".join(chars), tuple(offsets), (start, end + 1), hole_hints=hints), end + 1
-    line_end = lines.line_end(start)
+    line_end = end_of_line(text, start)
     comment = _UNQUOTED_COMMENT.search(text, start, line_end)
     end = len(text[: comment.start() if comment else line_end].rstrip(" \t"))
     end = max(end, start)

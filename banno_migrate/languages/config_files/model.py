@@ -7,6 +7,7 @@ the format. Offsets are character offsets into the decoded text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence, Union
 
@@ -59,22 +60,28 @@ class Document:
     comments: tuple[Comment, ...] = ()
 
 
-def verbatim(text: str, start: int, end: int) -> Scalar:
-    """A scalar written without escapes: source text[start:end] is its value."""
-    return Scalar(text[start:end], range(start, end + 1), (start, end))
+# Lines (\n, \r\n or \r), for the readers and for removals.
+_BREAK = re.compile(r"[\r\n]")
+
+
+def end_of_line(text: str, position: int, end: int | None = None) -> int:
+    """Where the line holding `position` ends: its line break, or `end` (the text's end) without one."""
+    limit = len(text) if end is None else end
+    found = _BREAK.search(text, position, limit)
+    return found.start() if found else limit
+
+
+def after_break(text: str, index: int) -> int:
+    """Past the line break at `index` (none at the text's end)."""
+    return index + (2 if text.startswith("\r\n", index) else 1 if index < len(text) else 0)
 
 
 # Removing an entry from its container.
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int, int]:
     """Start of start's line, end of end's line content, and the end of that line's break."""
     line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    content_end = len(text)
-    for index in range(end, len(text)):
-        if text[index] in "\r\n":
-            content_end = index
-            break
-    newline = 2 if text.startswith("\r\n", content_end) else 1 if content_end < len(text) else 0
-    return line_start, content_end, content_end + newline
+    content_end = end_of_line(text, end)
+    return line_start, content_end, after_break(text, content_end)
 
 
 def line_removal(text: str, start: int, end: int, comment_prefixes: tuple[str, ...] = ("#",)) -> Edit | None:

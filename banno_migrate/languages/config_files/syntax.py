@@ -1,4 +1,5 @@
-"""What the tree-sitter readers share: one parser per grammar, byte → character offsets, syntax errors, escapes."""
+"""What the tree-sitter readers share: one parser per grammar, byte → character offsets, syntax errors,
+comma-separated items, escapes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from bisect import bisect_left
 from functools import cache
 from typing import Callable, Iterator, Sequence
 
+from banno_migrate.languages.config_files.model import Item, Node, Separated, separated_removal
 from banno_migrate.source import SourceError, SourceText
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -98,6 +100,34 @@ def descendants(node, node_type: str) -> Iterator:  # noqa: ANN001
             visited_children = True
         else:
             return
+
+
+def separated_items(
+    tree: Tree,
+    node,  # noqa: ANN001
+    item_of: Callable[..., tuple[str | None, Node]],
+    *,
+    trailing_comma: bool,
+    comment_prefix: str | None,
+) -> tuple[Item, ...]:
+    """The items of a comma-separated container (JSON object/array, TOML array/inline table, YAML flow
+    collection), each removable with one comma (model.separated_removal)."""
+    children = [child for child in node.children if child.type != "comment"]
+    contents, spans = [], []
+    for index, child in enumerate(children):
+        if child.is_named:
+            following = children[index + 1] if index + 1 < len(children) else None
+            comma_end = tree.char(following.end_byte) if following is not None and following.type == "," else None
+            contents.append(child)
+            spans.append(Separated(*tree.span(child), comma_end))
+
+    def removal(index: int) -> Callable[[], object]:
+        return lambda: separated_removal(tree.text, spans, index, trailing_comma=trailing_comma, comment_prefix=comment_prefix)
+
+    return tuple(
+        Item(*item_of(child), (span.start, span.end), removal(index))
+        for index, (child, span) in enumerate(zip(contents, spans))
+    )
 
 
 def escapes(simple: dict[str, str], hex_lengths: dict[str, int]) -> Escape:

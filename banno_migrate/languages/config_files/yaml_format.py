@@ -21,11 +21,18 @@ from banno_migrate.languages.config_files.model import (
     Item,
     Node,
     Scalar,
-    Separated,
+    after_break,
+    end_of_line,
     line_removal,
-    separated_removal,
 )
-from banno_migrate.languages.config_files.syntax import Escape, Tree, descendants, escapes, named_children
+from banno_migrate.languages.config_files.syntax import (
+    Escape,
+    Tree,
+    descendants,
+    escapes,
+    named_children,
+    separated_items,
+)
 
 _DOUBLE_QUOTE_ESCAPE = escapes(
     {
@@ -59,8 +66,7 @@ class _Yaml:
         if node is None:
             return None
         if node.type in ("block_node", "flow_node"):
-            content = [child for child in named_children(node, _DECORATIONS)]
-            return self.node(content[0]) if content else None
+            return self.node(next(named_children(node, _DECORATIONS), None))
         kind = node.type
         if kind == "plain_scalar":
             return self.plain(node) if any(child.type == "string_scalar" for child in node.children) else None
@@ -79,7 +85,7 @@ class _Yaml:
         return None  # an alias
 
     def key(self, node) -> str | None:  # noqa: ANN001
-        key = self.node(node) if node is not None else None
+        key = self.node(node)
         return key.text if isinstance(key, Scalar) else None
 
     def pair(self, node) -> tuple[str | None, Node]:  # noqa: ANN001
@@ -98,24 +104,13 @@ class _Yaml:
         return tuple(items)
 
     def separated(self, node) -> tuple[Item, ...]:  # noqa: ANN001
-        children = [child for child in node.children if child.type != "comment"]
-        spans, contents = [], []
-        for index, child in enumerate(children):
-            if child.is_named:
-                following = children[index + 1] if index + 1 < len(children) else None
-                comma_end = self.tree.char(following.end_byte) if following is not None and following.type == "," else None
-                spans.append(Separated(*self.tree.span(child), comma_end))
-                contents.append(child)
+        """A flow mapping's pairs or a flow sequence's items (a sequence may hold `key: value` pairs)."""
         mapping = node.type == "flow_mapping"
-        items = []
-        for index, child in enumerate(contents):
-            key, value = self.pair(child) if mapping or child.type == "flow_pair" else (None, self.node(child))
 
-            def removal(index: int = index) -> object:
-                return separated_removal(self.tree.text, spans, index, trailing_comma=True)
+        def item_of(child) -> tuple[str | None, Node]:  # noqa: ANN001
+            return self.pair(child) if mapping or child.type == "flow_pair" else (None, self.node(child))
 
-            items.append(Item(key, value, (spans[index].start, spans[index].end), removal))
-        return tuple(items)
+        return separated_items(self.tree, node, item_of, trailing_comma=True, comment_prefix="#")
 
     # Scalars
     def plain(self, node) -> Scalar:  # noqa: ANN001
@@ -194,7 +189,7 @@ def _line_breaks(raw: str, index: int) -> tuple[int, list[int]]:
     breaks: list[int] = []
     while True:
         breaks.append(index)
-        index += 2 if raw.startswith("\r\n", index) else 1
+        index = after_break(raw, index)
         while index < len(raw) and raw[index] in " \t":
             index += 1
         if index >= len(raw) or raw[index] not in "\r\n":
@@ -211,15 +206,15 @@ def block_scalar(text: str, start: int, end: int) -> tuple[str, Sequence[int]]:
     """
     folded = text[start] == ">"
     if end and text[end - 1] not in "\r\n":
-        end = _line_end(text, end, len(text))  # tree-sitter leaves the last line's trailing blanks out
-    header_end = _line_end(text, start, end)
+        end = end_of_line(text, end)  # tree-sitter leaves the last line's trailing blanks out
+    header_end = end_of_line(text, start, end)
     header = text[start:header_end].split("#", 1)[0]
     chomping = "-" if "-" in header else "+" if "+" in header else ""
     lines: list[tuple[int, int]] = []  # content (after the indentation) of each line: start, end
-    position = header_end + (2 if text.startswith("\r\n", header_end) else 1)
+    position = after_break(text, header_end)
     indent = None
     while position < end:
-        line_end = _line_end(text, position, end)
+        line_end = end_of_line(text, position, end)
         line = text[position:line_end]
         if line.strip():
             if indent is None:
@@ -227,7 +222,7 @@ def block_scalar(text: str, start: int, end: int) -> tuple[str, Sequence[int]]:
             lines.append((position + min(indent, len(line) - len(line.lstrip(" "))), line_end))
         else:
             lines.append((line_end, line_end))  # an empty line
-        position = line_end + (2 if text.startswith("\r\n", line_end) else 1)
+        position = after_break(text, line_end)
     trailing: list[int] = []  # the breaks of trailing empty lines: only `+` keeps them
     while lines and lines[-1][0] == lines[-1][1]:
         trailing.insert(0, lines.pop()[1])
@@ -256,16 +251,9 @@ def block_scalar(text: str, start: int, end: int) -> tuple[str, Sequence[int]]:
         breaks = [last, *trailing] if chomping == "+" else [last]
         chars.extend("\n" * len(breaks))
         offsets.extend(breaks)
-        last = breaks[-1] + (2 if text.startswith("\r\n", breaks[-1]) else 1)
+        last = after_break(text, breaks[-1])
     offsets.append(last)
     return "".join(chars), tuple(offsets)
-
-
-def _line_end(text: str, position: int, end: int) -> int:
-    for index in range(position, end):
-        if text[index] in "\r\n":
-            return index
-    return end
 
 
 def _more_indented(text: str, content_start: int) -> bool:

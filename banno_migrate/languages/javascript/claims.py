@@ -30,11 +30,11 @@ from functools import cached_property
 from tree_sitter import Node
 
 from banno_migrate.findings import Applicability, Edit
-from banno_migrate.languages.javascript.bindings import unwrap
+from banno_migrate.languages.javascript.bindings import WRAPPERS, unwrap
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.requests import OPENID_CLIENT, PASSPORT
 from banno_migrate.languages.javascript.syntax import Tree
-from banno_migrate.languages.javascript.values import arguments_of, dotted_name, method_name
+from banno_migrate.languages.javascript.values import ADDERS, JsValue, arguments_of, dotted_name, method_name, receiver_of
 from banno_migrate.languages.string_checks import ValueEdit
 
 CODE = "BM005"
@@ -204,8 +204,7 @@ class _Claims:
         if method in _CLAIMS_METHODS and (method != "claims" or not args):
             return Evidence.SOURCE
         if method == "json" and not args:
-            receiver = unwrap(function).child_by_field_name("object")
-            return Evidence.SOURCE if self._is_userinfo_response(receiver, depth + 1) else None
+            return Evidence.SOURCE if self._is_userinfo_response(receiver_of(node), depth + 1) else None
         if dotted_name(self.tree, function) == "JSON.parse" and args and re.search(
             r"""split\(\s*['"]\.['"]\s*\)\s*\[\s*1\s*\]""", self.tree.source(args[0])
         ):
@@ -268,12 +267,12 @@ class _Claims:
         if applicability is None:
             return
         optional = node.child_by_field_name("optional_chain")
-        start = self.tree.end(optional) if optional is not None else self._dot(node, prop)
+        start = self.tree.end(optional) if optional is not None else self._dot(node)
         replacement = f"[{self._quoted(claim)}]"
         edit = Edit(start, self.tree.end(prop), replacement) if start is not None else None
         self._report(prop, claim, "read", [edit], applicability)
 
-    def _dot(self, node: Node, prop: Node) -> int | None:
+    def _dot(self, node: Node) -> int | None:
         dot = next((child for child in node.children if child.type == "."), None)
         return self.tree.start(dot) if dot is not None else None
 
@@ -369,7 +368,7 @@ class _Claims:
         if depth > 4:
             return False
         parent = self.tree.parent(node)
-        while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        while parent is not None and parent.type in WRAPPERS:
             node, parent = parent, self.tree.parent(parent)
         if parent is None:
             return False
@@ -380,7 +379,7 @@ class _Claims:
             callee = dotted_name(self.tree, call.child_by_field_name("function")) if call is not None else ""
             if callee in ("JSON.stringify", "encodeURIComponent"):
                 return self._in_claims_request(call, depth + 1)
-            if method_name(self.tree, call) in ("set", "append"):
+            if method_name(self.tree, call) in ADDERS:
                 args = arguments_of(call)
                 return len(args) >= 2 and args[1] == node and self.values.text(args[0]) == _CLAIMS_PARAMETER
             return False
@@ -393,7 +392,7 @@ class _Claims:
             return any(self._in_claims_request(use, depth + 1) for use in self.bindings.reads(name))
         return False
 
-    def _json_claims_request(self, value) -> None:
+    def _json_claims_request(self, value: JsValue) -> None:
         """`claims: '{"id_token": {"institution_id": null}}'`."""
         if not any(f'"{member}"' in value.text for member in _REQUEST_MEMBERS) or not self._in_claims_request(value.root, 0):
             return

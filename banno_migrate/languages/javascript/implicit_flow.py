@@ -14,10 +14,10 @@ import re
 
 from tree_sitter import Node
 
-from banno_migrate.languages.javascript.bindings import unwrap
+from banno_migrate.languages.javascript.bindings import WRAPPERS
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.parameters import OAuthParameter, list_items
-from banno_migrate.languages.javascript.values import JsValue, arguments_of, method_name
+from banno_migrate.languages.javascript.values import JsValue, arguments_of, method_name, receiver_of
 
 CODE = "BM003"
 RESPONSE_TYPE = OAuthParameter("response_type")
@@ -63,7 +63,7 @@ def _is_hash(context: Context, member: Node) -> bool:
 
 def _splits_at_token(context: Context, call: Node) -> bool:
     """`url.split("#access_token=")[1]`: the token cut straight out of a fragment."""
-    receiver = context.tree.source(unwrap(call.child_by_field_name("function")).child_by_field_name("object"))
+    receiver = context.tree.source(receiver_of(call))
     if receiver.endswith(".hash"):
         return False  # the fragment flow reports it, at the `.hash`
     args = arguments_of(call)
@@ -135,7 +135,7 @@ class _FragmentFlow:
     def _carrier(self, parent: Node, current: Node) -> Node | None:
         """The expression whose value is made from `current`'s: a method result, a call or constructor given it."""
         tree = self.tree
-        if parent.type in ("parenthesized_expression", "await_expression", "as_expression", "non_null_expression"):
+        if parent.type in WRAPPERS or parent.type == "await_expression":
             return parent
         if parent.type == "member_expression" and parent.child_by_field_name("object") == current:
             call = tree.parent(parent)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
+from typing import Callable
 
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 _LINE_BREAKS = ("\r\n", "\n", "\r", "\u2028", "\u2029")
@@ -22,31 +24,37 @@ _HEX = re.compile(r"x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}"
 _OCTAL = re.compile(r"[0-3][0-7]{0,2}|[4-7][0-7]?")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
+# (value, source length) of the sequence at an offset when it does not stand for itself, else None.
+Reader = Callable[[str, int], tuple[str, int] | None]
+
 
 def decode(raw: str, *, template: bool = False, jsx: bool = False, raw_template: bool = False) -> tuple[str, list[int]]:
     """(value, offsets): the value of a literal body and the source offset of each value character (+ end)."""
     if jsx:
-        return _decode_references(raw)
+        return _decode(raw, _reference)
+    return _decode(raw, partial(_escape_or_line_break, template=template, escapes=not raw_template))
+
+
+def _decode(raw: str, read: Reader) -> tuple[str, list[int]]:
     chars: list[str] = []
     offsets: list[int] = []
-    i, n = 0, len(raw)
-    while i < n:
-        if template and raw.startswith("\r", i):  # the template's raw CR LF / CR is read as LF
-            chars.append("\n")
-            offsets.append(i)
-            i += 2 if raw.startswith("\r\n", i) else 1
-        elif raw[i] == "\\" and i + 1 < n and not raw_template:
-            value, length = _escape(raw, i + 1)
-            if value:
-                chars.append(value)
-                offsets.append(i)
-            i += 1 + length
-        else:
-            chars.append(raw[i])
-            offsets.append(i)
-            i += 1
-    offsets.append(n)
+    i = 0
+    while i < len(raw):
+        value, length = read(raw, i) or (raw[i], 1)
+        chars.append(value)
+        offsets.extend([i] * len(value))  # a line continuation adds nothing; a reference may add two
+        i += length
+    offsets.append(len(raw))
     return "".join(chars), offsets
+
+
+def _escape_or_line_break(raw: str, i: int, *, template: bool, escapes: bool) -> tuple[str, int] | None:
+    if template and raw[i] == "\r":  # the template's raw CR LF / CR is read as LF
+        return "\n", 2 if raw.startswith("\r\n", i) else 1
+    if escapes and raw[i] == "\\" and i + 1 < len(raw):
+        value, length = _escape(raw, i + 1)
+        return value, 1 + length
+    return None
 
 
 def _escape(raw: str, start: int) -> tuple[str, int]:
@@ -67,20 +75,8 @@ def _escape(raw: str, start: int) -> tuple[str, int]:
     return ch, 1  # `\'`, `\\`, `\/` and any other character stand for themselves
 
 
-def _decode_references(raw: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    offsets: list[int] = []
-    i, n = 0, len(raw)
-    while i < n:
-        reference = _REFERENCE.match(raw, i) if raw[i] == "&" else None
-        value = html.unescape(reference.group()) if reference else ""
-        if reference and value != reference.group():
-            chars.append(value)
-            offsets.extend([i] * len(value))
-            i = reference.end()
-        else:
-            chars.append(raw[i])
-            offsets.append(i)
-            i += 1
-    offsets.append(n)
-    return "".join(chars), offsets
+def _reference(raw: str, i: int) -> tuple[str, int] | None:
+    """An HTML character reference (`&amp;`) that names a character; a bare `&` stands for itself."""
+    reference = _REFERENCE.match(raw, i) if raw[i] == "&" else None
+    value = html.unescape(reference.group()) if reference else ""
+    return (value, reference.end() - i) if reference and value != reference.group() else None

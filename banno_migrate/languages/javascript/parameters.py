@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from banno_migrate.domain_patterns import HOLE, SCOPE_SEPARATOR
 from banno_migrate.languages.javascript.edits import items_of
 from banno_migrate.languages.javascript.values import JsValue, RoleKind, Values
-from banno_migrate.languages.string_checks import HOLE
 
 _EXACT_ROLES = (RoleKind.PROPERTY,)
 _PREFIXED_ROLES = (RoleKind.ASSIGNMENT, RoleKind.RETURN)
@@ -57,4 +57,4 @@ class OAuthParameter:
 
 def list_items(text: str) -> list[str]:
     """The items of a space-separated parameter value (`+` and `%20` are spaces in a URL)."""
-    return [item for item in re.split(r"%20| |\+", text) if item]
+    return [item for item in SCOPE_SEPARATOR.split(text) if item]

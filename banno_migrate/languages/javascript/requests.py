@@ -24,13 +24,12 @@ from urllib.parse import unquote_plus
 from tree_sitter import Node
 
 from banno_migrate.findings import Edit
-from banno_migrate.languages.javascript.bindings import Import, unwrap
+from banno_migrate.languages.javascript.bindings import WRAPPERS, Import, unwrap
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.edits import items_of, remove_item
 from banno_migrate.languages.javascript.syntax import Tree
-from banno_migrate.languages.javascript.values import JsValue, arguments_of, dotted_name, method_name
-from banno_migrate.domain_patterns import HOLE, QUERY_END, TOKEN_REQUEST_PARAMETERS
-from banno_migrate.languages.string_checks import query_parameters
+from banno_migrate.languages.javascript.values import ADDERS, JsValue, arguments_of, dotted_name, method_name, receiver_of
+from banno_migrate.domain_patterns import HOLE, TOKEN_REQUEST_PARAMETERS, query_segments
 
 PASSPORT = "passport-openidconnect"
 OPENID_CLIENT = "openid-client"
@@ -38,7 +37,6 @@ HAND_BUILT = "hand-built"
 _CLIENT_PARAMETERS = frozenset({"client_id", "redirect_uri"})
 _REQUEST_KEYS = frozenset({"response_type", "scope", "prompt", *_CLIENT_PARAMETERS})
 _SERIALIZERS = frozenset({"querystring.stringify", "qs.stringify", "stringify", "querystring.encode"})
-_ADDERS = frozenset({"set", "append"})
 # Keys that hold the authorization endpoint in a configuration object (`authorizationURL`, `authorization_endpoint`).
 _URL_KEYS = frozenset({"authorizationurl", "authorizationendpoint", "authorizeurl", "authurl"})
 
@@ -153,51 +151,50 @@ class Requests:
         if method in ("authorizationUrl", "buildAuthorizationUrl") and self.context.bindings.imports_module(OPENID_CLIENT):
             args = arguments_of(node)
             index = 0 if method == "authorizationUrl" else 1
-            obj = self._object(args[index]) if len(args) > index else None
-            if obj is None:
+            options = self._options(args[index] if len(args) > index else None)
+            if options is None:
                 return
-            self._claimed.add(obj)
-            parameters, open_ended = self._parameters(obj)
+            parameters, open_ended = options
             request = Request(OPENID_CLIENT, self._span(node.child_by_field_name("function")), parameters, open_ended=open_ended)
             request.pkce = request.parameter("code_challenge") is not None
             self.requests.append(request)
 
     def _passport(self, node: Node) -> None:
-        args = arguments_of(node)
-        options = self._object(args[0]) if args else None
+        options = self._options(next(iter(arguments_of(node)), None))
         if options is None:
             return
-        self._claimed.add(options)
-        parameters, open_ended = self._parameters(options)
+        parameters, open_ended = options
         request = Request(PASSPORT, self._constructor_span(node), parameters, open_ended=open_ended)
         url = request.parameter("authorizationURL")
         self._url(request, url.value if url is not None else None)
-        pkce = request.parameter("pkce")
-        if pkce is None:
-            request.pkce = None if open_ended else False
-        else:
-            request.pkce = _truth(self.tree, pkce.value, pkce.text)
+        request.pkce = self._pkce(request.parameter("pkce"), open_ended, default=False)
         self.requests.append(request)
 
     def _openid_client_strategy(self, node: Node) -> None:
-        args = arguments_of(node)
-        options = self._object(args[0]) if args else None
+        options = self._options(next(iter(arguments_of(node)), None))
         if options is None:
             return
-        self._claimed.add(options)
-        settings, open_ended = self._parameters(options)
+        settings, open_ended = options
         by_name = {parameter.name: parameter for parameter in settings}
-        params = self._object(by_name["params"].value) if "params" in by_name else None
-        parameters, params_open = self._parameters(params) if params is not None else ([], False)
-        if params is not None:
-            self._claimed.add(params)
+        parameters, params_open = self._options(by_name["params"].value if "params" in by_name else None) or ([], False)
         request = Request(OPENID_CLIENT, self._constructor_span(node), parameters, open_ended=params_open)
-        use_pkce = by_name.get("usePKCE")
-        if use_pkce is None:
-            request.pkce = None if open_ended else True  # openid-client's Strategy defaults to PKCE
-        else:
-            request.pkce = _truth(self.tree, use_pkce.value, use_pkce.text)
+        # openid-client's Strategy defaults to PKCE.
+        request.pkce = self._pkce(by_name.get("usePKCE"), open_ended, default=True)
         self.requests.append(request)
+
+    def _options(self, node: Node | None) -> tuple[list[Parameter], bool] | None:
+        """The parameters of a library's options object (then no hand-built request), and whether some are hidden."""
+        obj = self._object(node)
+        if obj is None:
+            return None
+        self._claimed.add(obj)
+        return self._parameters(obj)
+
+    def _pkce(self, setting: Parameter | None, open_ended: bool, *, default: bool) -> bool | None:
+        """A client's PKCE setting: as written, else the library's default unless hidden options may set it."""
+        if setting is None:
+            return None if open_ended else default
+        return _truth(self.tree, setting.value, setting.text)
 
     # Hand-built
     def _object_request(self, obj: Node) -> None:
@@ -218,24 +215,21 @@ class Requests:
 
     def _search_params_requests(self) -> None:
         """`p = new URLSearchParams(); p.set(...)` and `url.searchParams.set(...)`: the calls are the request."""
-        groups: dict[str, list[Node]] = {}
+        groups: dict[str, list[Node]] = {}  # the calls on one receiver, by its text
         for call in self.tree.nodes("call_expression"):
-            if method_name(self.tree, call) not in _ADDERS:
-                continue
-            receiver = unwrap(call.child_by_field_name("function")).child_by_field_name("object")
-            if self._is_empty_search_params(receiver) or _searchparams_of(self.tree, receiver) is not None:
-                groups.setdefault(self.tree.source(receiver), []).append(call)
+            if method_name(self.tree, call) in ADDERS:
+                groups.setdefault(self.tree.source(receiver_of(call)), []).append(call)
         for calls in groups.values():
-            receiver = unwrap(calls[0].child_by_field_name("function")).child_by_field_name("object")
+            receiver = receiver_of(calls[0])
             request = Request(HAND_BUILT, self._span(calls[0]))
             url_object = _searchparams_of(self.tree, receiver)
             if url_object is not None:
                 self._url_object(request, url_object)
+            elif self._is_empty_search_params(receiver):
+                self._follow(request, self._declarator_of(unwrap(receiver)).child_by_field_name("value"))
+                calls = []  # `_follow` read the calls through the name's uses
             else:
-                declarator = self._declarator_of(unwrap(receiver))
-                if declarator is not None:
-                    self._follow(request, declarator.child_by_field_name("value"))
-                    calls = []  # `_follow` read the calls through the name's uses
+                continue
             for call in calls:
                 self._add_call(request, call)
             if is_authorization_parameters(request.names):
@@ -278,7 +272,7 @@ class Requests:
 
     def _use(self, request: Request, node: Node) -> None:
         parent = self._parent(node)
-        while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "non_null_expression"):
+        while parent is not None and parent.type in WRAPPERS:
             node, parent = parent, self._parent(parent)
         if parent is None:
             return
@@ -286,7 +280,7 @@ class Requests:
             call = self._parent(parent)
             name = self.tree.source(parent.child_by_field_name("property"))
             if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
-                if name in _ADDERS:
+                if name in ADDERS:
                     self._add_call(request, call)
                 elif name == "toString":
                     self._enclosing_url(request, call)
@@ -368,16 +362,17 @@ class Requests:
         if value.role.prose or "=" not in value.text:
             return
         text = value.text
-        found = query_parameters(text)
-        names = {name for name, _, _ in found}
-        if not is_authorization_parameters(names):
+        segments = query_segments(text)
+        if not is_authorization_parameters({name for name, _, _ in segments if name is not None}):
             return
         request = Request(HAND_BUILT, self._span(value.root))
-        for name, start, end in found:
+        for name, start, end in segments:
+            if name is None:  # `&${extra}`: parameters we cannot see
+                request.open_ended = request.open_ended or HOLE in text[start:end]
+                continue
             literal = value.literal_at(start) or value.root
             raw = text[start + len(name) + 1 : end]
             request.parameters.append(Parameter(name, literal, None, None if HOLE in raw else unquote_plus(raw)))
-        request.open_ended = _has_unread_parts(text, found)
         if "?" in text:
             request.urls.append(value)
         self.requests.append(request)
@@ -392,19 +387,6 @@ class Requests:
 
     def _parent(self, node: Node | None) -> Node | None:
         return self.tree.parent(node) if node is not None else None
-
-
-def _has_unread_parts(text: str, parameters: list[tuple[str, int, int]]) -> bool:
-    """An unknown part of the query outside any `name=value` (`&${extra}`): parameters we cannot see."""
-    question = text.find("?")
-    start = question + 1 if question >= 0 else 0
-    end_match = QUERY_END.search(text, start)
-    end = end_match.start() if end_match else len(text)
-    covered = [False] * len(text)
-    for _, segment_start, segment_end in parameters:
-        for index in range(segment_start, segment_end):
-            covered[index] = True
-    return any(text[index] == HOLE and not covered[index] for index in range(start, end))
 
 
 def _is_strategy(imported: Import, module: str) -> bool:

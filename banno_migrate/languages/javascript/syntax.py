@@ -65,12 +65,6 @@ def parse_root(data: bytes, dialect: Dialect) -> Node:
     return root
 
 
-def parses_as_any_dialect(text: str) -> bool:
-    """Whether JavaScript, TSX or TypeScript reads the text without a syntax error."""
-    data = text.encode("utf-8", "surrogatepass")
-    return any(not parse_root(data, dialect).has_error for dialect in (JAVASCRIPT, TSX, TYPESCRIPT))
-
-
 _MAX_REPAIRS = 16
 _JSX_NODES = ("jsx_element", "jsx_self_closing_element", "jsx_opening_element", "jsx_attribute", "jsx_text")
 

@@ -41,11 +41,6 @@ class Piece:
     hint: str = ""  # for a hole: the dotted name of what it stands for, if any
     at: int = 0  # for a hole: where its expression starts
 
-    def slice(self, start: int, end: int) -> Piece:
-        if self.literal is None:
-            return self
-        return Piece(self.text[start:end], self.literal, self.offsets[start : end + 1])
-
 
 class RoleKind(str, Enum):
     PROPERTY = "property"  # { scope: ... }, <a href=...>, params.set("scope", ...), class field
@@ -81,15 +76,13 @@ class JsValue:
     def text(self) -> str:
         return "".join(piece.text for piece in self.pieces)
 
-    def piece_at(self, index: int) -> tuple[Piece, int]:
+    def literal_at(self, index: int) -> Node | None:
+        """The literal that character `index` of the text is written in (None: a hole)."""
         for piece in self.pieces:
             if index < len(piece.text):
-                return piece, index
+                return piece.literal
             index -= len(piece.text)
         raise IndexError(index)
-
-    def literal_at(self, index: int) -> Node | None:
-        return self.piece_at(index)[0].literal
 
     @cached_property
     def offsets(self) -> tuple[int, ...]:
@@ -157,6 +150,12 @@ def method_name(tree: Tree, call: Node) -> str | None:
     return tree.source(prop) if prop is not None else None
 
 
+def receiver_of(call: Node) -> Node | None:
+    """`params` for `params.set(...)`."""
+    function = unwrap(call.child_by_field_name("function"))
+    return function.child_by_field_name("object") if function.type == "member_expression" else None
+
+
 def arguments_of(call: Node) -> list[Node]:
     arguments = call.child_by_field_name("arguments")
     if arguments is None or arguments.type != "arguments":
@@ -170,7 +169,7 @@ _PROSE_CALLS = frozenset({"alert", "confirm", "debug", "t", "i18n.t", "gettext",
 # Methods that pass a string (or array of strings) through unchanged in meaning.
 _TRANSPARENT_METHODS = frozenset({"join", "split", "trim", "toLowerCase", "toUpperCase", "concat", "toString"})
 # `params.set("scope", value)`: the first argument names the value that follows.
-_KEYED_METHODS = frozenset({"set", "append"})
+ADDERS = frozenset({"set", "append"})
 _KEY_METHODS = frozenset({"get", "getAll", "has", "delete"})
 _COMPARISONS = frozenset({"==", "===", "!=", "!=="})
 # Values that pick one of several (`a || "x"`, `c ? "x" : "y"`): the value is still the holder's.
@@ -390,7 +389,7 @@ class Values:
             return Role(prose=True, call=callee)
         args = arguments_of(call)
         method = method_name(tree, call) if call.type == "call_expression" else None
-        if method in _KEYED_METHODS and len(args) >= 2:
+        if method in ADDERS and len(args) >= 2:
             if args[0] == node:
                 return Role(RoleKind.KEY)
             if args[1] == node:
