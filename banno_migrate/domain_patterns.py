@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from banno_migrate.findings import Applicability
@@ -22,6 +23,18 @@ HOLE = "\x00"
 # What may follow a path segment: the rest of the URL, or the end of what is known.
 AFTER_SEGMENT = rf"(?=[/?#\s'\"{HOLE}]|$)"
 AFTER_PATH = rf"(?=[?#\s'\"{HOLE}]|$)"
+
+
+class Destination(Enum):
+    """Where an authorization request goes."""
+
+    BANNO = "banno"
+    OTHER = "other"  # a URL known well enough to be another provider's
+    UNKNOWN = "unknown"
+
+
+# A known host, or a known path: a URL of its own rather than a path after an unknown base.
+_KNOWN_URL = re.compile(rf"://[^{HOLE}/]|/[\w.~-]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,15 @@ class IssuerMatch:
     replacement: str | None  # None: the institution's host is not known
 
 
+@dataclass(frozen=True)
+class ScopeToken:
+    """The removed `banno` scope in a scope string (BM004)."""
+
+    start: int
+    end: int
+    removal: tuple[int, int] | None  # the token with one separator next to it; None: `banno` alone (no scope would be left)
+
+
 class DomainText:
     """What the string rules find in a value's text, for every front end: only turning spans into edits differs.
 
@@ -64,6 +86,8 @@ class DomainText:
         issuers = "|".join(re.escape(issuer) for issuer in domain.legacy_issuers)
         self._issuer = re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
         self._endpoint_host = re.compile(domain.endpoint_host_pattern)
+        token = re.escape(domain.removed_scope)
+        self._removed_scope = re.compile(rf"(?:(?<=^)|(?<=[ +{HOLE}=])|(?<=%20)){token}(?=$|[ +{HOLE}&]|%20)")
 
     def unversioned_endpoints(self, text: str, hole_hint: Callable[[int], str]) -> list[EndpointMatch]:
         """BM001: the legacy path with a known base, and `/oidc/<endpoint>` after an unknown base named for Banno.
@@ -117,29 +141,44 @@ class DomainText:
         return found
 
 
-def legacy_path(domain: Domain) -> re.Pattern[str]:
-    """The full legacy path: `/a/consumer/api/oidc`, then an optional endpoint."""
-    return re.compile(re.escape(domain.legacy_path_prefix) + rf"{AFTER_SEGMENT}(?:/(?P<endpoint>[\w.\-/]+?){AFTER_PATH})?")
+    def url_destination(self, path: str, hole_names: Iterable[str]) -> Destination:
+        """Where a URL (its part before `?`) leads, judged by path, not host: institutions serve Banno from
+        their own domains. `hole_names` name its unknown parts (`BANNO_AUTH_URL` from a module we cannot read)."""
+        if self.domain.api_path_prefix in path or any("banno" in name.lower() for name in hole_names):
+            return Destination.BANNO
+        return Destination.OTHER if _KNOWN_URL.search(path) else Destination.UNKNOWN
 
+    def banno_scope_tokens(self, text: str, named_scope: bool) -> list[ScopeToken]:
+        """BM004 in a string: in a URL or query only its `scope` parameter; otherwise the whole string,
+        when its name says scope or it looks like a scope list."""
+        if "=" in text:
+            spans = [query.span(1) for query in _QUERY_SCOPE.finditer(text)]
+        elif named_scope or self.looks_like_scope_string(text):
+            spans = [(0, len(text))]
+        else:
+            spans = []
+        found = []
+        for start, end in spans:
+            for token in self._removed_scope.finditer(text, start, end):
+                before = _separator_before(text, start, token.start())
+                after = _separator_after(text, token.end(), end)
+                removal = None
+                if before:
+                    removal = (token.start() - len(before), token.end())
+                elif after:
+                    removal = (token.start(), token.end() + len(after))
+                found.append(ScopeToken(token.start(), token.end(), removal))
+        return found
 
-def oidc_after_unknown_base(domain: Domain) -> re.Pattern[str]:
-    """`<unknown base>/oidc/<legacy endpoint>`, e.g. `settings.BANNO_BASE + "/oidc/token"`."""
-    names = "|".join(re.escape(name) for name in sorted(domain.endpoints, key=len, reverse=True))
-    return re.compile(rf"{HOLE}/?oidc/(?P<endpoint>{names}){AFTER_PATH}")
-
-
-def legacy_issuer_prefixes(domain: Domain) -> tuple[str, ...]:
-    """`https://www.banno.com`...: what comes before the legacy path in a legacy issuer."""
-    return tuple(issuer.removesuffix(domain.legacy_path_prefix) for issuer in domain.legacy_issuers)
-
-
-def legacy_issuer(domain: Domain) -> re.Pattern[str]:
-    issuers = "|".join(re.escape(issuer) for issuer in domain.legacy_issuers)
-    return re.compile(rf"(?<![\w.\-])(?:{issuers})/?(?=[\s'\"{HOLE}]|$)")
-
-
-def endpoint_host(domain: Domain) -> re.Pattern[str]:
-    return re.compile(domain.endpoint_host_pattern)
+    def looks_like_scope_string(self, text: str) -> bool:
+        """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
+        tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
+        known, removed = self.domain.standard_scopes, self.domain.removed_scope
+        return (
+            len(tokens) > 1
+            and any(token in known for token in tokens)
+            and all(token in known or token == removed or _URL_OR_DOTTED_SCOPE.fullmatch(token) for token in tokens)
+        )
 
 
 # What separates scope values: a space, or its encodings in a URL.
@@ -147,7 +186,7 @@ SCOPE_SEPARATOR = re.compile(r"%20| |\+")
 _SEPARATORS = ("%20", " ", "+")
 
 
-def separator_before(text: str, lower: int, index: int) -> str:
+def _separator_before(text: str, lower: int, index: int) -> str:
     """The scope separator that ends exactly at `index` (not before `lower`), or ''."""
     for separator in _SEPARATORS:
         if index - len(separator) >= lower and text.startswith(separator, index - len(separator)):
@@ -155,7 +194,7 @@ def separator_before(text: str, lower: int, index: int) -> str:
     return ""
 
 
-def separator_after(text: str, index: int, upper: int) -> str:
+def _separator_after(text: str, index: int, upper: int) -> str:
     """The scope separator that starts exactly at `index` (ending by `upper`), or ''."""
     match = SCOPE_SEPARATOR.match(text, index, upper)
     return match.group() if match else ""
@@ -166,19 +205,7 @@ QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
 # Only a token request carries these (Untappd's token request even sends `response_type=code`).
 TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})
 _URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")  # https://api.banno.com/..., a.b.read
-
-
-def looks_like_scope_string(text: str, domain: Domain) -> bool:
-    """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
-    tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
-    known = domain.standard_scopes
-    return (
-        len(tokens) > 1
-        and any(token in known for token in tokens)
-        and all(
-            token in known or token == domain.removed_scope or _URL_OR_DOTTED_SCOPE.fullmatch(token) for token in tokens
-        )
-    )
+_QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")  # the value of a URL's `scope` parameter
 
 
 def query_segments(text: str) -> list[tuple[str | None, int, int]]:

@@ -26,7 +26,6 @@ from banno_migrate.lint import LintRequest, lint_source
 from banno_migrate.source import SourceText
 
 CATALOG = load_catalog()
-API_PATH = CATALOG.domain.api_path_prefix
 LEGACY_APP = Path(__file__).resolve().parent.parent / "examples" / "legacy-app" / "legacy_app"
 CODES = frozenset({"BM006", "BM007"})
 NAMESPACED = CATALOG.domain.offline_access_scope
@@ -61,7 +60,7 @@ def test_a_params_dict_is_one_request_with_its_entries() -> None:
     prompt = request.parameter("prompt")
     assert prompt is not None and isinstance(prompt.node, cst.DictElement) and prompt.text == "consent"
     assert prompt.items[prompt.index] is prompt.node
-    assert request.destination(API_PATH) is Destination.BANNO
+    assert request.destination(CATALOG.domain) is Destination.BANNO
 
 
 def test_keyword_arguments_and_the_clients_configuration_are_one_request() -> None:
@@ -119,7 +118,7 @@ def test_destination_is_judged_by_path(url: str, destination: Destination) -> No
         url = {url} + "?" + urlencode(params)
         """
     )
-    assert request.destination(API_PATH) is destination
+    assert request.destination(CATALOG.domain) is destination
 
 
 def test_a_request_sent_with_requests_params_goes_to_its_url() -> None:
@@ -130,7 +129,7 @@ def test_a_request_sent_with_requests_params_goes_to_its_url() -> None:
         requests.request("GET", "https://login.example.com/authorize", params=params)
         """
     )
-    assert request.destination(API_PATH) is Destination.OTHER
+    assert request.destination(CATALOG.domain) is Destination.OTHER
 
 
 def test_parameters_added_later_are_seen_and_unknown_additions_make_it_open_ended() -> None:

@@ -23,7 +23,6 @@ URL, or unknown.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterator
@@ -39,7 +38,8 @@ from libcst.metadata import (
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
-from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, query_segments
+from banno_migrate.catalog import Domain
+from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, Destination, query_segments
 
 _MAX_DEPTH = 8  # how many names deep a value is followed
 
@@ -61,12 +61,6 @@ _MUTATED = _Mutated.MUTATED
 
 # Where a request goes: its URL's value, or only the dotted name of an expression we cannot evaluate.
 Url = StringValue | str | None
-
-
-class Destination(Enum):
-    BANNO = "banno"
-    OTHER = "other"  # a URL known well enough to be another provider's
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -131,28 +125,22 @@ class AuthorizationRequest:
     def named(self, name: str) -> Iterator[Parameter]:
         return (parameter for parameter in self.parameters if parameter.name == name)
 
-    def destination(self, api_path_prefix: str) -> Destination:
+    def destination(self, domain: Domain) -> Destination:
         """Banno when any URL it goes to is Banno's, other when all of them are known others'."""
-        kinds = {_classify(url, api_path_prefix) for url in self.urls}
+        kinds = {_classify(url, domain) for url in self.urls}
         if Destination.BANNO in kinds:
             return Destination.BANNO
         return Destination.OTHER if kinds == {Destination.OTHER} else Destination.UNKNOWN
 
 
-def _classify(url: Url, api_path_prefix: str) -> Destination:
-    """Judged by path, not host: institutions serve Banno from their own domains."""
+def _classify(url: Url, domain: Domain) -> Destination:
     if url is None:
         return Destination.UNKNOWN
     if isinstance(url, str):  # only the name is known: `BANNO_AUTH_URL` from somewhere we cannot read
         return Destination.BANNO if "banno" in url.lower() else Destination.UNKNOWN
-    text = url.text.split("?", 1)[0]
-    if api_path_prefix in text:
-        return Destination.BANNO
-    if any(HOLE in piece.text and "banno" in piece.hint.lower() for piece in _pieces_before(url, len(text))):
-        return Destination.BANNO  # `BANNO_AUTH_URL` from somewhere we cannot read
-    if re.search(rf"://[^{HOLE}/]|/[\w.~-]", text):
-        return Destination.OTHER  # a known host or a known path that is not Banno's
-    return Destination.UNKNOWN
+    path = url.text.split("?", 1)[0]
+    holes = (piece.hint for piece in _pieces_before(url, len(path)) if HOLE in piece.text)
+    return domain.text.url_destination(path, holes)
 
 
 def _pieces_before(value: StringValue, end: int) -> Iterator[Piece]:

@@ -72,15 +72,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote, unquote_plus
 
-from banno_migrate import domain_patterns
 from banno_migrate.catalog import Catalog, Domain
-from banno_migrate.domain_patterns import HOLE, TOKEN_REQUEST_PARAMETERS, looks_like_scope_string, query_segments, separator_after, separator_before
+from banno_migrate.domain_patterns import HOLE, TOKEN_REQUEST_PARAMETERS, Destination, query_segments
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
@@ -142,16 +140,6 @@ class ValueFinding:
     span: tuple[int, int] | None = None
 
 
-class Destination(Enum):
-    BANNO = "banno"
-    OTHER = "other"  # a URL known well enough to be another provider's
-    UNKNOWN = "unknown"
-
-
-# The value of a URL's `scope` parameter (as the Python BM004 reads it).
-_QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")
-# Scope tokens of other kinds: URLs (https://api.banno.com/consumer/auth/...) and dotted names.
-_OTHER_URL = re.compile(rf"://[^{HOLE}/]|/[\w.~-]")
 
 
 class StringChecks:
@@ -162,32 +150,6 @@ class StringChecks:
         self.options = options or RuleOptions()
         self.codes = frozenset(codes) & CODES
 
-    # Patterns, from the catalog's domain data.
-    @cached_property
-    def _legacy_path(self) -> re.Pattern[str]:
-        return domain_patterns.legacy_path(self.domain)
-
-    @cached_property
-    def _oidc_after_unknown_base(self) -> re.Pattern[str]:
-        return domain_patterns.oidc_after_unknown_base(self.domain)
-
-    @cached_property
-    def _legacy_issuer_hosts(self) -> tuple[str, ...]:
-        return domain_patterns.legacy_issuer_prefixes(self.domain)
-
-    @cached_property
-    def _issuer(self) -> re.Pattern[str]:
-        return domain_patterns.legacy_issuer(self.domain)
-
-    @cached_property
-    def _endpoint_host(self) -> re.Pattern[str]:
-        return domain_patterns.endpoint_host(self.domain)
-
-    @cached_property
-    def _scope_token(self) -> re.Pattern[str]:
-        token = re.escape(self.domain.removed_scope)
-        return re.compile(rf"(?:(?<=^)|(?<=[ +{HOLE}=])|(?<=%20)){token}(?=$|[ +{HOLE}&]|%20)")
-
     @cached_property
     def _offline_token(self) -> re.Pattern[str]:
         """The bare token: space, `+` or `%20` separated; a namespaced scope ends in `/offline_access`."""
@@ -197,12 +159,7 @@ class StringChecks:
     # Entry points.
     def issuer_host(self, values: Iterable[Value]) -> str | None:
         """The `issuer_host` option, else the host of the file's own Banno endpoint URLs when they all share one."""
-        if self.options.issuer_host:
-            return self.options.issuer_host
-        hosts = {
-            match.group(1).lower() for value in values for match in self._endpoint_host.finditer(value.text)
-        } - self.domain.legacy_issuer_hosts
-        return hosts.pop() if len(hosts) == 1 else None
+        return self.domain.text.file_host((value.text for value in values), self.options.issuer_host)
 
     def check(self, value: Value, issuer_host: str | None = None) -> list[ValueFinding]:
         found: list[ValueFinding] = []
@@ -218,51 +175,25 @@ class StringChecks:
 
     # BM001
     def _unversioned_endpoints(self, value: Value) -> list[ValueFinding]:
-        text, found = value.text, []
-        for match in self._legacy_path.finditer(text):
-            if not self._is_legacy_issuer(text, match):  # the issuer is BM002's: v0 there would keep the wrong host
-                oidc_at = match.start() + len(self.domain.api_path_prefix) + 1
-                found.append(self._versioning(value, oidc_at, match, Applicability.SAFE, match.start()))
-        for match in self._oidc_after_unknown_base.finditer(text):
-            # Only a base whose very name says Banno: `/oidc/token` alone is any provider's.
-            if "banno" in value.hole_hints.get(match.start(), "").lower():
-                oidc_at = match.start("endpoint") - len("oidc/")
-                found.append(self._versioning(value, oidc_at, match, Applicability.UNSAFE, oidc_at))
+        found = []
+        for match in self.domain.text.unversioned_endpoints(value.text, lambda offset: value.hole_hints.get(offset, "")):
+            edits = [ValueEdit(value, match.insert_at, match.insert_at, "v0/")]
+            if match.rename is not None:
+                edits.append(ValueEdit(value, *match.rename))
+            arguments = {"found": match.found, "replacement": match.replacement}
+            found.append(ValueFinding(BM001, value, match.start, match.end, tuple(edits), match.applicability, arguments))
         return found
-
-    def _is_legacy_issuer(self, text: str, match: re.Match[str]) -> bool:
-        return match.group("endpoint") is None and text[: match.start()].endswith(self._legacy_issuer_hosts)
-
-    def _versioning(
-        self, value: Value, oidc_at: int, match: re.Match[str], applicability: Applicability, start: int
-    ) -> ValueFinding:
-        """Insert `v0/` before `oidc`, and rename the endpoint if it moved (certs → jwks); report from `start`."""
-        edits = [ValueEdit(value, oidc_at, oidc_at, "v0/")]
-        old_name = match.group("endpoint")
-        new_name = self.domain.endpoints.get(old_name, old_name) if old_name else None
-        if old_name and new_name != old_name:
-            edits.append(ValueEdit(value, *match.span("endpoint"), new_name))
-        suffix = (lambda name: f"/{name}") if old_name else (lambda name: "")
-        arguments = {
-            "found": self.domain.legacy_path_prefix + suffix(old_name),
-            "replacement": self.domain.versioned_path_prefix + suffix(new_name),
-        }
-        return ValueFinding(BM001, value, start, match.end(), tuple(edits), applicability, arguments)
 
     # BM002
     def _legacy_issuers(self, value: Value, host: str | None) -> list[ValueFinding]:
         found = []
-        for match in self._issuer.finditer(value.text):
-            issuer = match.group()
-            if host is None:
-                found.append(ValueFinding(BM002, value, match.start(), match.end(), None, arguments={"found": issuer}))
+        for match in self.domain.text.legacy_issuers(value.text, host):
+            if match.replacement is None:
+                found.append(ValueFinding(BM002, value, match.start, match.end, None, arguments={"found": match.found}))
                 continue
-            replacement = self.domain.versioned_issuer_template.format(host=host)
-            if issuer.endswith("/"):
-                replacement += "/"
-            edit = ValueEdit(value, match.start(), match.end(), replacement)
-            arguments = {"found": issuer, "replacement": replacement}
-            found.append(ValueFinding(BM002, value, match.start(), match.end(), (edit,), arguments=arguments))
+            edit = ValueEdit(value, match.start, match.end, match.replacement)
+            arguments = {"found": match.found, "replacement": match.replacement}
+            found.append(ValueFinding(BM002, value, match.start, match.end, (edit,), arguments=arguments))
         return found
 
     # BM004
@@ -275,25 +206,10 @@ class StringChecks:
                 removal = value.removal() if value.removal is not None else None
                 return [ValueFinding(BM004, value, 0, len(value.text), None if removal is None else (removal,))]
             return []
-        if "=" in value.text:  # a URL or query string: only its scope parameter is a scope value
-            return [hit for query in _QUERY_SCOPE.finditer(value.text) for hit in self._scope_tokens(value, *query.span(1))]
-        if named_scope or looks_like_scope_string(value.text, self.domain):
-            return self._scope_tokens(value, 0, len(value.text))
-        return []
-
-    def _scope_tokens(self, value: Value, start: int, end: int) -> list[ValueFinding]:
-        """Remove the token with one separator next to it; `banno` alone stays (no scope would be left)."""
-        text, found = value.text, []
-        for token in self._scope_token.finditer(text, start, end):
-            before = separator_before(text, start, token.start())
-            after = separator_after(text, token.end(), end)
-            edit: ValueEdit | None = None
-            if before:
-                edit = ValueEdit(value, token.start() - len(before), token.end(), "")
-            elif after:
-                edit = ValueEdit(value, token.start(), token.end() + len(after), "")
-            found.append(ValueFinding(BM004, value, token.start(), token.end(), None if edit is None else (edit,)))
-        return found
+        return [
+            ValueFinding(BM004, value, token.start, token.end, (ValueEdit(value, *token.removal, ""),) if token.removal else None)
+            for token in self.domain.text.banno_scope_tokens(value.text, named_scope)
+        ]
 
     # BM006
     def _consent_in_query(self, value: Value) -> list[ValueFinding]:
@@ -349,15 +265,9 @@ class StringChecks:
         return Destination.OTHER if kinds == {Destination.OTHER} else Destination.UNKNOWN
 
     def _url_destination(self, url: Value) -> Destination:
-        text = url.text.split("?", 1)[0]
-        if self.domain.api_path_prefix in text:
-            return Destination.BANNO
-        holes = (index for index, char in enumerate(text) if char == HOLE)
-        if any("banno" in url.hole_hints.get(index, "").lower() for index in holes):
-            return Destination.BANNO  # `BANNO_AUTH_URL` from somewhere we cannot read
-        if _OTHER_URL.search(text):
-            return Destination.OTHER
-        return Destination.UNKNOWN
+        path = url.text.split("?", 1)[0]
+        holes = (url.hole_hints.get(index, "") for index, char in enumerate(path) if char == HOLE)
+        return self.domain.text.url_destination(path, holes)
 
     def _offline_replacements(self, value: Value, start: int, end: int, *, in_query: bool) -> list[ValueEdit]:
         """Replace each bare `offline_access` by Banno's scope (percent-encoded in a query without raw spaces)."""

@@ -38,7 +38,7 @@ class ConsentRefreshHack(Rule):
             self._check(request)
 
     def _check(self, request: AuthorizationRequest) -> None:
-        destination = request.destination(self.domain.api_path_prefix)
+        destination = request.destination(self.domain)
         # Other providers follow OIDC Core, where prompt=consent with offline_access is the rule.
         if destination is Destination.OTHER:
             return

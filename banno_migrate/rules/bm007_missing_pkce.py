@@ -36,7 +36,7 @@ class MissingPkce(Rule):
     def _lacks_pkce(self, request: AuthorizationRequest) -> bool:
         if request.configuration or request.open_ended:
             return False  # a configuration is judged where it is used; hidden parameters may hold the challenge
-        if request.destination(self.domain.api_path_prefix) is Destination.OTHER:
+        if request.destination(self.domain) is Destination.OTHER:
             return False  # another provider's rules, not Banno's
         if not self._is_code_request(request):
             return False  # the implicit flow is BM003's
