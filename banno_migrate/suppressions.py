@@ -17,19 +17,21 @@ from banno_migrate.source import SourceText
 
 UNUSED_SUPPRESSION = "BM100"  # the code reporting suppressions that silence nothing
 
-_OWN = re.compile(r"#\s*banno-migrate:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?P<reason>.*)$", re.IGNORECASE)
-_NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Za-z]+\d+(?:[,\s]+[A-Za-z]+\d+)*)(?P<reason>.*)$", re.IGNORECASE)
+# A comment starts with `#` (Python, YAML, TOML, .env), `//` or `/*` (JavaScript) or `;` (INI).
+_LEADER = r"(?:#|//|/\*|;)"
+_OWN = re.compile(_LEADER + r"\s*banno-migrate:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?P<reason>.*)$", re.IGNORECASE)
+_NOQA = re.compile(_LEADER + r"\s*noqa:\s*(?P<codes>[A-Za-z]+\d+(?:[,\s]+[A-Za-z]+\d+)*)(?P<reason>.*)$", re.IGNORECASE)
 _CODE = re.compile(r"BM\d{3}", re.IGNORECASE)
 _QUOTED_REASON = re.compile(r"""reason\s*[=:]\s*(["'])(?P<text>.*?)\1""")
 
 
 def parse_comment(comment: str, line: int) -> Suppression | None:
-    """The suppression a comment carries, if any."""
-    if match := _OWN.search(comment):
+    """The suppression a comment (as written, in any of the scanned languages) carries, if any."""
+    if match := _OWN.search(comment.removesuffix("*/")):
         codes = match.group("codes")
         code_set = frozenset(code.upper() for code in _CODE.findall(codes)) if codes is not None else frozenset()
         return Suppression(line, code_set, _reason(match.group("reason")), comment)
-    if match := _NOQA.search(comment):
+    if match := _NOQA.search(comment.removesuffix("*/")):
         ours = frozenset(code.upper() for code in _CODE.findall(match.group("codes")))
         if ours:
             return Suppression(line, ours, _reason(match.group("reason")), comment)

@@ -19,15 +19,23 @@ from banno_migrate.suppressions import parse_comment, unused_codes
         ("# noqa: BM001", frozenset({"BM001"}), None),
         ("# noqa: E501, BM004", frozenset({"BM004"}), None),
         ("# type: ignore  # noqa: BM001", frozenset({"BM001"}), None),
+        # JavaScript and INI comments, read as written (BM100 removes them as written).
+        ("// banno-migrate: ignore[BM001] reason: mock server", frozenset({"BM001"}), "mock server"),
+        ("/* banno-migrate: ignore[BM004] legacy tenant */", frozenset({"BM004"}), "legacy tenant"),
+        ("/* noqa: BM002 */", frozenset({"BM002"}), None),
+        ("; banno-migrate: ignore", frozenset(), None),
     ],
 )
 def test_parsed(comment: str, codes: frozenset[str], reason: str | None) -> None:
     suppression = parse_comment(comment, 3)
     assert suppression is not None
     assert (suppression.line, suppression.codes, suppression.reason) == (3, codes, reason)
+    assert suppression.comment == comment
 
 
-@pytest.mark.parametrize("comment", ["# noqa", "# noqa: E501", "# banno-migrate is great", "# ignore[BM001]", "# nosec"])
+@pytest.mark.parametrize(
+    "comment", ["# noqa", "# noqa: E501", "# banno-migrate is great", "# ignore[BM001]", "# nosec", "// noqa: E501", "/* eslint-disable */"]
+)
 def test_not_ours(comment: str) -> None:
     assert parse_comment(comment, 1) is None
 

@@ -23,7 +23,7 @@ legacy URLs in their messages: they are recognised by their content and skipped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
@@ -226,12 +226,6 @@ def _request(
 
 
 def _suppressions(document: Document, source: SourceText) -> list[Suppression]:
-    suppressions: list[Suppression] = []
-    for comment in document.comments:
-        # INI comments may start with `;`: read as `#`, kept as written (BM100 removes the text as written).
-        normalized = "#" + comment.text[1:] if comment.text.startswith(";") else comment.text
-        suppression = parse_comment(normalized, source.position(comment.offset)[0])
-        if suppression is not None:
-            suppressions.append(replace(suppression, comment=comment.text))
-    return suppressions
+    suppressions = (parse_comment(comment.text, source.position(comment.offset)[0]) for comment in document.comments)
+    return [suppression for suppression in suppressions if suppression is not None]
 

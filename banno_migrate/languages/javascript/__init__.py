@@ -16,7 +16,6 @@ Comments, object keys, module names and log messages are never string values.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from banno_migrate.catalog import Catalog
@@ -80,8 +79,7 @@ def _suppressions(tree: Tree, source: SourceText) -> list[Suppression]:
         text = tree.source(comment)
         if "\n" in text or "\r" in text:
             continue
-        body = text[2:-2] if text.startswith("/*") else text[2:]
-        suppression = parse_comment("#" + body, source.position(tree.start(comment))[0])
+        suppression = parse_comment(text, source.position(tree.start(comment))[0])
         if suppression is not None:
-            found.append(dataclasses.replace(suppression, comment=text))
+            found.append(suppression)
     return found
