@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
+from typing import Callable
 
 _SIMPLE_ESCAPES = {
     "\\": "\\",
@@ -28,29 +30,38 @@ _HEX_LENGTHS = {"x": 2, "u": 4, "U": 8}
 _NAMED = re.compile(r"N\{([^}]*)\}")
 
 
-def decode(raw: str, *, is_raw: bool, is_fstring_text: bool) -> tuple[str, list[int]]:
-    """Value of a literal body and the source offset of each value character (+ end)."""
+# (value, source length) of the sequence at an offset when it does not stand for itself, else None.
+Reader = Callable[[str, int], "tuple[str, int] | None"]
+
+
+def decode_with(raw: str, read: Reader) -> tuple[str, list[int]]:
+    """Value of a literal body and the source offset of each value character (+ end), for any language:
+    `read` knows its escapes. Shared with the JavaScript front end (banno_migrate/languages/javascript/literals.py)."""
     chars: list[str] = []
     offsets: list[int] = []
-    i, n = 0, len(raw)
-    while i < n:
-        ch = raw[i]
-        if is_fstring_text and ch in "{}" and raw.startswith(ch * 2, i):
-            chars.append(ch)
-            offsets.append(i)
-            i += 2
-        elif ch == "\\" and not is_raw and i + 1 < n:
-            value, length = _escape(raw, i + 1)
-            if value:
-                chars.append(value)
-                offsets.append(i)
-            i += 1 + length
-        else:
-            chars.append(ch)
-            offsets.append(i)
-            i += 1
-    offsets.append(n)
+    i = 0
+    while i < len(raw):
+        value, length = read(raw, i) or (raw[i], 1)
+        chars.append(value)
+        offsets.extend([i] * len(value))  # a line continuation adds nothing; some sequences add two
+        i += length
+    offsets.append(len(raw))
     return "".join(chars), offsets
+
+
+def decode(raw: str, *, is_raw: bool, is_fstring_text: bool) -> tuple[str, list[int]]:
+    """Value of a Python literal body and the source offset of each value character (+ end)."""
+    return decode_with(raw, partial(_python_sequence, is_raw=is_raw, is_fstring_text=is_fstring_text))
+
+
+def _python_sequence(raw: str, i: int, *, is_raw: bool, is_fstring_text: bool) -> tuple[str, int] | None:
+    ch = raw[i]
+    if is_fstring_text and ch in "{}" and raw.startswith(ch * 2, i):
+        return ch, 2
+    if ch == "\\" and not is_raw and i + 1 < len(raw):
+        value, length = _escape(raw, i + 1)
+        return value, 1 + length
+    return None
 
 
 def _escape(raw: str, start: int) -> tuple[str, int]:

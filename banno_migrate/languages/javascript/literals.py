@@ -16,7 +16,8 @@ from __future__ import annotations
 import html
 import re
 from functools import partial
-from typing import Callable
+
+from banno_migrate.analysis.literals import decode_with
 
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 _LINE_BREAKS = ("\r\n", "\n", "\r", "\u2028", "\u2029")
@@ -24,28 +25,11 @@ _HEX = re.compile(r"x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}"
 _OCTAL = re.compile(r"[0-3][0-7]{0,2}|[4-7][0-7]?")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
-# (value, source length) of the sequence at an offset when it does not stand for itself, else None.
-Reader = Callable[[str, int], tuple[str, int] | None]
-
-
 def decode(raw: str, *, template: bool = False, jsx: bool = False, raw_template: bool = False) -> tuple[str, list[int]]:
     """(value, offsets): the value of a literal body and the source offset of each value character (+ end)."""
     if jsx:
-        return _decode(raw, _reference)
-    return _decode(raw, partial(_escape_or_line_break, template=template, escapes=not raw_template))
-
-
-def _decode(raw: str, read: Reader) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    offsets: list[int] = []
-    i = 0
-    while i < len(raw):
-        value, length = read(raw, i) or (raw[i], 1)
-        chars.append(value)
-        offsets.extend([i] * len(value))  # a line continuation adds nothing; a reference may add two
-        i += length
-    offsets.append(len(raw))
-    return "".join(chars), offsets
+        return decode_with(raw, _reference)
+    return decode_with(raw, partial(_escape_or_line_break, template=template, escapes=not raw_template))
 
 
 def _escape_or_line_break(raw: str, i: int, *, template: bool, escapes: bool) -> tuple[str, int] | None:
