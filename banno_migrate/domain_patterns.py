@@ -200,6 +200,21 @@ def _separator_after(text: str, index: int, upper: int) -> str:
     return match.group() if match else ""
 
 
+def list_items(text: str) -> list[str]:
+    """The items of a space-separated parameter value (`+` and `%20` are spaces in a URL)."""
+    return [item for item in SCOPE_SEPARATOR.split(text) if item]
+
+
+_TOKEN_RESPONSES = frozenset({"token", "id_token"})
+_RESPONSE_TYPES = _TOKEN_RESPONSES | {"code"}
+
+
+def asks_for_tokens(response_type: str) -> bool:
+    """BM003: `token`, `id_token`, `id_token token`, or hybrid `code id_token`: not `code` nor `none`."""
+    items = set(list_items(response_type))
+    return bool(items) and items <= _RESPONSE_TYPES and bool(items & _TOKEN_RESPONSES)
+
+
 QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text
 QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
 # Only a token request carries these (Untappd's token request even sends `response_type=code`).

@@ -12,7 +12,7 @@ import pytest
 from banno_migrate.catalog import load_catalog
 from banno_migrate.lint import LintRequest, lint_source
 from banno_migrate.prefilter import Prefilter
-from banno_migrate.rules.bm003_implicit_flow import asks_for_tokens
+from banno_migrate.domain_patterns import asks_for_tokens
 from banno_migrate.source import SourceText
 
 CATALOG = load_catalog()

@@ -28,7 +28,6 @@ from banno_migrate.analysis.strings import HOLE, Role, RoleKind, StringValue
 OAUTH_LIBRARIES = frozenset({"authlib", "oauthlib", "requests_oauthlib"})
 
 # How a list of values is written in one parameter: "id_token token", "id_token+token", "id_token%20token".
-_LIST_SEPARATOR = re.compile(r"%20| |\+")
 # A request value is passed under the parameter's own name; a constant, an attribute or a
 # function may add a prefix (`OAUTH_RESPONSE_TYPE = ...`, `def pkce_method(): ...`).
 _EXACT_ROLES = (RoleKind.KEYWORD, RoleKind.DICT_VALUE)
@@ -74,11 +73,6 @@ class OAuthParameter:
             return False
         name = container.elements[0].value
         return isinstance(name, cst.SimpleString) and name.evaluated_value == self.wire_name
-
-
-def list_items(text: str) -> list[str]:
-    """The items of a space-separated parameter value (`+` and `%20` are spaces in a URL)."""
-    return [item for item in _LIST_SEPARATOR.split(text) if item]
 
 
 def is_library_api(names: Collection[QualifiedName], api: str, libraries: Collection[str] = OAUTH_LIBRARIES) -> bool:

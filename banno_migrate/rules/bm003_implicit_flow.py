@@ -17,16 +17,14 @@ from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedName,
 from banno_migrate.analysis.oauth_libraries import (
     OAuthParameter,
     is_library_api,
-    list_items,
     method_name,
     positional_argument,
 )
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
+from banno_migrate.domain_patterns import asks_for_tokens
 from banno_migrate.rules.base import RuleContext, StringRule
 
 RESPONSE_TYPE = OAuthParameter("response_type")
-_TOKEN_RESPONSES = frozenset({"token", "id_token"})
-_RESPONSE_TYPES = _TOKEN_RESPONSES | {"code"}
 # Library functions taking response_type positionally: prepare_grant_uri(uri, client_id, response_type, ...).
 _RESPONSE_TYPE_POSITION = {"prepare_grant_uri": 2}
 _TOKEN_KEYS = frozenset({"access_token", "id_token"})
@@ -36,12 +34,6 @@ _AFTER_SEPARATOR = {"split": {1, -1}, "rsplit": {1, -1}, "partition": {2, -1}, "
 _TOKEN_IN_FRAGMENT = frozenset(f"#{key}=" for key in _TOKEN_KEYS)
 _READ_METHODS = frozenset({"get", "pop", "getlist", "getone"})
 _MAX_FLOW = 6  # how many assignments and returns a fragment is followed through
-
-
-def asks_for_tokens(response_type: str) -> bool:
-    """`token`, `id_token`, `id_token token`, or hybrid `code id_token`: not `code` nor `none`."""
-    items = set(list_items(response_type))
-    return bool(items) and items <= _RESPONSE_TYPES and bool(items & _TOKEN_RESPONSES)
 
 
 class ImplicitFlow(StringRule):

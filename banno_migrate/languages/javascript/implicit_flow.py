@@ -16,24 +16,17 @@ from tree_sitter import Node
 
 from banno_migrate.languages.javascript.bindings import WRAPPERS
 from banno_migrate.languages.javascript.context import Context
-from banno_migrate.languages.javascript.parameters import OAuthParameter, list_items
+from banno_migrate.domain_patterns import asks_for_tokens
+from banno_migrate.languages.javascript.parameters import OAuthParameter
 from banno_migrate.languages.javascript.values import JsValue, arguments_of, method_name, receiver_of
 
 CODE = "BM003"
 RESPONSE_TYPE = OAuthParameter("response_type")
-_TOKEN_RESPONSES = frozenset({"token", "id_token"})
-_RESPONSE_TYPES = _TOKEN_RESPONSES | {"code"}
 _TOKEN_KEYS = frozenset({"access_token", "id_token"})
 _TOKEN_PATTERN = re.compile(r"(?:access_token|id_token)=")
 _READ_METHODS = frozenset({"get", "getAll", "has"})
 _PATTERN_METHODS = frozenset({"match", "exec", "test", "replace", "matchAll", "split", "indexOf", "includes", "search"})
 _MAX_FLOW = 6  # how many names and calls a fragment is followed through
-
-
-def asks_for_tokens(response_type: str) -> bool:
-    """`token`, `id_token`, `id_token token`, or hybrid `code id_token`: not `code` nor `none`."""
-    items = set(list_items(response_type))
-    return bool(items) and items <= _RESPONSE_TYPES and bool(items & _TOKEN_RESPONSES)
 
 
 def check(context: Context) -> None:

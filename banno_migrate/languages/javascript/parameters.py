@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from banno_migrate.domain_patterns import HOLE, SCOPE_SEPARATOR
+from banno_migrate.domain_patterns import HOLE
 from banno_migrate.languages.javascript.edits import items_of
 from banno_migrate.languages.javascript.values import JsValue, RoleKind, Values
 
@@ -55,6 +55,3 @@ class OAuthParameter:
         return len(items) == 2 and items[1] == value.element and values.text(items[0]) == self.wire_name
 
 
-def list_items(text: str) -> list[str]:
-    """The items of a space-separated parameter value (`+` and `%20` are spaces in a URL)."""
-    return [item for item in SCOPE_SEPARATOR.split(text) if item]
