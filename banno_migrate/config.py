@@ -11,9 +11,7 @@ libcst or click, and PyYAML is imported only when a YAML file is actually read.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
-import tomllib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +99,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _declares_tool_table(pyproject: Path) -> bool:
+    import tomllib  # only a project with a pyproject.toml pays for the TOML parser
+
     try:
         raw = pyproject.read_bytes()
     except OSError:
@@ -201,6 +201,8 @@ def _read_yaml_table(path: Path) -> Mapping[Any, Any]:
 
 
 def _read_toml_table(path: Path) -> Mapping[str, Any]:
+    import tomllib
+
     raw = _read_bytes(path)
     try:
         document = tomllib.loads(raw.decode("utf-8"))
@@ -259,6 +261,8 @@ def _canonical_keys(table: Mapping[Any, Any], context: _Context) -> dict[str, ob
 
 
 def _suggestion(name: str) -> str:
+    import difflib  # only a configuration error needs it
+
     matches = difflib.get_close_matches(name.lower(), _PARSERS, n=1)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
