@@ -116,6 +116,9 @@ def test_not_found(spec: RuleSpec, example: Example) -> None:
 @pytest.mark.parametrize("spec", list(CATALOG.rules.values()), ids=lambda spec: spec.code)
 def test_every_rule_has_examples_both_ways(spec: RuleSpec) -> None:
     assert len(spec.found) >= 4 and len(spec.not_found) >= 4
+    # ...in every language the rule is shown to find something in: what it must not find there too.
+    silent_languages = {example.language for example in spec.not_found}
+    assert {example.language for example in spec.found} <= silent_languages
     if spec.fixable:
         assert any(example.fixed for example in spec.found), "a fixable rule shows its fix"
 
