@@ -24,9 +24,16 @@ from banno_migrate.catalog import Catalog
 
 class Prefilter:
     def __init__(self, catalog: Catalog, extra_claims: Iterable[str] = ()) -> None:
-        claims = tuple((name.encode(),) for name in (*catalog.domain.custom_claims, *extra_claims))
+        names = tuple(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims))
+        claims = tuple((name,) for name in names)
+        # Python rules read a claim by a string key only (`claims["institution_id"]`): the name is quoted.
+        quoted_claims = tuple((quote + name + quote,) for name in names for quote in (b'"', b"'"))
         self._triggers = {
             code: spec.triggers + (claims if spec.triggers_include_claims else ())
+            for code, spec in catalog.rules.items()
+        }
+        self._python_triggers = {
+            code: spec.triggers + (quoted_claims if spec.triggers_include_claims else ())
             for code, spec in catalog.rules.items()
         }
         self._specs = catalog.rules
@@ -36,7 +43,7 @@ class Prefilter:
         return frozenset(code for code in codes if self._could_fire(code, data, path, python))
 
     def _could_fire(self, code: str, data: bytes, path: str, python: bool) -> bool:
-        triggers = self._triggers.get(code)
+        triggers = (self._python_triggers if python else self._triggers).get(code)
         if triggers and not any(all(part in data for part in group) for group in triggers):
             return False
         spec = self._specs.get(code)

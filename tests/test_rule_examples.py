@@ -104,7 +104,9 @@ def test_found(spec: RuleSpec, example: Example) -> None:
 @pytest.mark.parametrize(("spec", "example"), _cases("found"))
 def test_found_examples_pass_the_prefilter(spec: RuleSpec, example: Example) -> None:
     extra_claims = tuple(example.config.get("extra-claims", ()))
-    candidates = Prefilter(CATALOG, extra_claims).candidates(example.code.encode(), frozenset({spec.code}))
+    candidates = Prefilter(CATALOG, extra_claims).candidates(
+        example.code.encode(), frozenset({spec.code}), python=example.language == "python"
+    )
     assert spec.code in candidates, "the prefilter would skip this file: add a trigger to the rule's YAML"
 
 

@@ -1,0 +1,154 @@
+"""The prefilter's narrowing conditions: what they let through, and what they stop before any parse.
+
+Each skipped case is a file the rule cannot find anything in (its own tests in
+tests/test_rule_*.py show what it does find); each kept case is the smallest
+file the rule does report.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from banno_migrate.catalog import load_catalog
+from banno_migrate.lint import LintRequest, lint_source
+from banno_migrate.prefilter import Prefilter
+from banno_migrate.rules.bm009_callback_assumes_code import _CALLBACK_WORDS
+from banno_migrate.source import SourceText
+
+CATALOG = load_catalog()
+
+KEPT = {
+    "BM005 quoted claim": (
+        "BM005",
+        """
+        import jwt
+        claims = jwt.decode(token, key, algorithms=["RS256"])
+        institution = claims["institution_id"]
+        """,
+    ),
+    "BM007 authlib app without PKCE": (
+        "BM007",
+        """
+        from authlib.integrations.flask_client import OAuth
+
+        oauth = OAuth(app)
+        oauth.register("banno", server_metadata_url="https://digital.garden-fi.com/a/consumer/api/v0/oidc/.well-known/openid-configuration")
+
+        def login():
+            return oauth.banno.authorize_redirect(url_for("callback", _external=True))
+        """,
+    ),
+    "BM008 oauthlib default method": (
+        "BM008",
+        """
+        from oauthlib.oauth2 import WebApplicationClient
+        client = WebApplicationClient("id")
+        url = client.prepare_request_uri("https://bank.example/a/consumer/api/v0/oidc/auth", code_challenge=challenge)
+        """,
+    ),
+    "BM009 flask callback": (
+        "BM009",
+        """
+        from flask import Flask, request
+        app = Flask(__name__)
+
+        @app.route("/callback")
+        def callback():
+            return exchange(request.args["code"])
+        """,
+    ),
+}
+
+SKIPPED = {
+    # A column or attribute that shares a claim's name is not a claim read (sqlalchemy's `user_type`).
+    "BM005 claim name as an identifier": (
+        "BM005",
+        """
+        class Column:
+            def __init__(self, user_type):
+                self.user_type = user_type
+        """,
+    ),
+    # python-social-auth's backends have their own `authorization_url` methods.
+    "BM007 authorization_url without requests-oauthlib": (
+        "BM007",
+        """
+        class GithubOAuth2(BaseOAuth2):
+            def auth_url(self):
+                return self.authorization_url()
+        """,
+    ),
+    "BM008 challenge computed with S256 only": (
+        "BM008",
+        """
+        import base64, hashlib
+        code_challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest())
+        params = {"code_challenge": code_challenge, "code_challenge_method": "S256"}
+        """,
+    ),
+    # Django's own source: a framework import and a "code" key, but no query string read as an attribute.
+    "BM009 dict.values() is not a query string": (
+        "BM009",
+        """
+        from django.core import checks
+
+        def check(errors):
+            for error in errors.values():
+                yield checks.Error(error["code"], id="fields.E001")
+        """,
+    ),
+    "BM009 a page that is no callback": (
+        "BM009",
+        """
+        from flask import Flask, request
+        app = Flask(__name__)
+
+        @app.route("/country")
+        def country():
+            return lookup(request.args["code"])
+        """,
+    ),
+}
+
+
+def _source(code: str) -> bytes:
+    return textwrap.dedent(code).encode()
+
+
+@pytest.mark.parametrize("case", KEPT, ids=str)
+def test_a_file_with_a_finding_passes(case: str) -> None:
+    code, text = KEPT[case]
+    assert Prefilter(CATALOG).candidates(_source(text), frozenset({code})) == {code}
+    source = SourceText(textwrap.dedent(text), "utf-8")
+    findings = lint_source(source, "app.py", CATALOG, LintRequest(codes=frozenset({code})))
+    assert [finding.rule for finding in findings] == [code]
+
+
+@pytest.mark.parametrize("case", SKIPPED, ids=str)
+def test_a_file_without_one_is_not_parsed(case: str) -> None:
+    code, text = SKIPPED[case]
+    assert Prefilter(CATALOG).candidates(_source(text), frozenset({code})) == frozenset()
+    # ...and the rule would not have found anything there either.
+    source = SourceText(textwrap.dedent(text), "utf-8")
+    assert lint_source(source, "app.py", CATALOG, LintRequest(codes=frozenset({code}))) == []
+
+
+def test_claim_names_need_quotes_in_python_only() -> None:
+    javascript = b"const id = claims.institution_id;"
+    prefilter = Prefilter(CATALOG)
+    assert prefilter.candidates(javascript, frozenset({"BM005"}), python=False) == {"BM005"}
+    assert prefilter.candidates(javascript, frozenset({"BM005"}), python=True) == frozenset()
+
+
+def test_extra_claims_are_quoted_too() -> None:
+    prefilter = Prefilter(CATALOG, extra_claims=("branch_code",))
+    assert prefilter.candidates(b'x = claims.get("branch_code")', frozenset({"BM005"})) == {"BM005"}
+    assert prefilter.candidates(b"branch_code = 3", frozenset({"BM005"})) == frozenset()
+
+
+def test_bm009_requires_the_words_its_rule_looks_for() -> None:
+    """The prefilter's callback words and the rule's are one list (a word added to one only would drop findings)."""
+    patterns = [pattern.pattern.decode() for pattern in CATALOG.rules["BM009"].requires]
+    assert f"(?i){_CALLBACK_WORDS.pattern}" in patterns
