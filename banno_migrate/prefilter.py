@@ -19,36 +19,52 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from banno_migrate.catalog import Catalog
+from banno_migrate.catalog import Catalog, RuleSpec
+
+
+_QUOTES = (b'"', b"'")
 
 
 class Prefilter:
     def __init__(self, catalog: Catalog, extra_claims: Iterable[str] = ()) -> None:
-        names = tuple(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims))
-        claims = tuple((name,) for name in names)
-        # Python rules read a claim by a string key only (`claims["institution_id"]`): the name is quoted.
-        quoted_claims = tuple((quote + name + quote,) for name in names for quote in (b'"', b"'"))
-        self._triggers = {
-            code: spec.triggers + (claims if spec.triggers_include_claims else ())
-            for code, spec in catalog.rules.items()
-        }
-        self._python_triggers = {
-            code: spec.triggers + (quoted_claims if spec.triggers_include_claims else ())
-            for code, spec in catalog.rules.items()
-        }
+        self._claims = tuple(dict.fromkeys(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims)))
         self._specs = catalog.rules
+        self._needles_of: dict[frozenset[str], tuple[bytes, ...]] = {}
 
     def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
         """The rules among `codes` that could find something in `data` (the file at `path`)."""
-        return frozenset(code for code in codes if self._could_fire(code, data, path, python))
+        # One substring scan per distinct string, whatever the number of rules and groups it is in.
+        present = frozenset(needle for needle in self._needles(codes) if needle in data)
+        return frozenset(code for code in codes if self._could_fire(code, data, present, path, python))
 
-    def _could_fire(self, code: str, data: bytes, path: str, python: bool) -> bool:
-        triggers = (self._python_triggers if python else self._triggers).get(code)
-        if triggers and not any(all(part in data for part in group) for group in triggers):
-            return False
+    def _needles(self, codes: frozenset[str]) -> tuple[bytes, ...]:
+        needles = self._needles_of.get(codes)
+        if needles is None:
+            specs = [self._specs[code] for code in codes if code in self._specs]
+            parts = {part for spec in specs for group in spec.triggers for part in group}
+            if any(spec.triggers_include_claims for spec in specs):
+                parts.update(self._claims)
+            needles = self._needles_of[codes] = tuple(sorted(parts))
+        return needles
+
+    def _could_fire(self, code: str, data: bytes, present: frozenset[bytes], path: str, python: bool) -> bool:
         spec = self._specs.get(code)
         if spec is None:
             return True
+        if not self._triggered(spec, data, present, python):
+            return False
         if spec.skip_paths is not None and spec.skip_paths.search(path):
             return False
         return not python or all(pattern.search(data) for pattern in spec.requires)
+
+    def _triggered(self, spec: RuleSpec, data: bytes, present: frozenset[bytes], python: bool) -> bool:
+        if not spec.triggers and not spec.triggers_include_claims:
+            return True
+        if any(present.issuperset(group) for group in spec.triggers):
+            return True
+        if not spec.triggers_include_claims:
+            return False
+        names = [name for name in self._claims if name in present]
+        if python:  # Python rules read a claim by a string key only (`claims["institution_id"]`): the name is quoted.
+            return any(quote + name + quote in data for name in names for quote in _QUOTES)
+        return bool(names)
