@@ -21,19 +21,13 @@ from functools import cached_property
 from typing import Sequence
 
 import libcst as cst
-from libcst.metadata import (
-    BatchableMetadataProvider,
-    CodePosition,
-    ImportAssignment,
-    ParentNodeProvider,
-    PositionProvider,
-    ScopeProvider,
-)
+from libcst.metadata import BatchableMetadataProvider, CodePosition, ImportAssignment, PositionProvider, ScopeProvider
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.imports import ProjectModules
-from banno_migrate.domain_patterns import HOLE
 from banno_migrate.analysis.literals import decode
+from banno_migrate.analysis.metadata import ParentNodeProvider
+from banno_migrate.domain_patterns import HOLE
 from banno_migrate.findings import Edit
 from banno_migrate.source import SourceText
 

@@ -32,8 +32,9 @@ from enum import Enum
 from typing import Callable
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, QualifiedNameProvider
+from libcst.metadata import BatchableMetadataProvider
 
+from banno_migrate.analysis.metadata import QualifiedNameProvider
 from banno_migrate.analysis.strings import dotted_name
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Collection
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedName, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import PositionProvider, QualifiedName, ScopeProvider
 
+from banno_migrate.analysis.metadata import ParentNodeProvider, QualifiedNameProvider
 from banno_migrate.analysis.oauth_libraries import (
     OAuthParameter,
     is_library_api,

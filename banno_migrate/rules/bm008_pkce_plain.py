@@ -11,8 +11,9 @@ token exchange fail.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedNameProvider
+from libcst.metadata import PositionProvider
 
+from banno_migrate.analysis.metadata import QualifiedNameProvider
 from banno_migrate.analysis.oauth_libraries import (
     OAuthParameter,
     is_library_api,
