@@ -47,6 +47,8 @@ class RuleSpec:
     triggers_include_claims: bool  # the custom claim names (catalog + config) are triggers too
     requires: tuple[re.Pattern[bytes], ...]  # in Python files, after the triggers: each must match somewhere
     skip_paths: re.Pattern[str] | None  # files the rule never checks (matched against the '/'-separated path)
+    # Strings besides the triggers whose function bodies slicing keeps; None: the rule needs every body.
+    slice_context: tuple[str, ...] | None
     examples: _Examples = field(repr=False, compare=False)
 
     @property
@@ -157,6 +159,14 @@ def _regex(pattern: str | bytes, source: Path) -> re.Pattern:
         raise CatalogError(f"{source}: invalid regular expression {pattern!r}: {exc}") from None
 
 
+def _slice_context(value: Any, source: Path) -> tuple[str, ...] | None:
+    if value == "whole-file":
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise CatalogError(f"{source}: slice_context must be a list of strings or 'whole-file'")
+    return tuple(value)
+
+
 def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
     fix = data.get("fix") or {}
     message = _require(data, "message", source)
@@ -175,6 +185,7 @@ def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
         requires=tuple(_regex(pattern.encode(), source) for pattern in data.get("requires", ())),
         skip_paths=_regex(data["skip_paths"], source) if data.get("skip_paths") else None,
+        slice_context=_slice_context(data.get("slice_context", []), source),
         examples=examples,
     )
 

@@ -38,6 +38,7 @@ class RunOptions:
     jobs: int | None = None  # worker processes; None: one per core
     file_types: FileTypes = field(default_factory=FileTypes)
     prefilter: bool = True  # False: every applicable rule runs on every file (the test of the prefilter's soundness)
+    slicing: bool = True  # False: LibCST parses every function body (the test of slicing's soundness)
 
 
 @dataclass
@@ -205,6 +206,7 @@ def _request(job: _Job, options: RunOptions) -> LintRequest:
         rule_options=options.rule_options,
         report_unused_suppressions=options.report_unused_suppressions,
         language=job.language.name,
+        slicing=options.slicing,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
@@ -22,6 +23,7 @@ from banno_migrate.finish import finish
 from banno_migrate.languages import LintRequest
 from banno_migrate.rules import RULES_BY_CODE
 from banno_migrate.rules.base import RuleContext
+from banno_migrate.slicing import relevant_code, slice_needles
 from banno_migrate.source import SourceError, SourceText
 from banno_migrate.suppressions import parse_comment
 
@@ -78,6 +80,13 @@ class _CommentCollector(cst.BatchableCSTVisitor):
             self.suppressions.append(suppression)
 
 
+def _sliced(source: SourceText, catalog: Catalog, request: LintRequest) -> SourceText:
+    """The source without the function bodies no selected rule needs (same offsets), or the source itself."""
+    needles = slice_needles(catalog, request) if request.slicing else None
+    sliced = relevant_code(source.text, needles) if needles is not None else None
+    return replace(source, text=sliced) if sliced is not None else source
+
+
 def lint_source(
     source: SourceText, path: str, catalog: Catalog, request: LintRequest, file: Path | None = None
 ) -> list[Finding]:
@@ -86,12 +95,13 @@ def lint_source(
     `file`, when given, is where the source lives: constants imported from the
     project's other modules are then known.
     """
-    module = parse(source.text)
-    if "\f" in source.text or "\\" in source.text:  # what LibCST may leave out of its tree
-        source = source.with_libcst_code(module.code)
-    context = RuleContext(source=source, path=path, catalog=catalog, options=request.rule_options)
+    analysed = _sliced(source, catalog, request)
+    module = parse(analysed.text)
+    if "\f" in analysed.text or "\\" in analysed.text:  # what LibCST may leave out of its tree
+        analysed = analysed.with_libcst_code(module.code)
+    context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)
     rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
-    comments = _CommentCollector(source)
+    comments = _CommentCollector(analysed)
     modules = ProjectModules(file, request.consulted)
     cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
     try:

@@ -1,7 +1,8 @@
-"""The shortcuts change nothing: the same findings with and without the prefilter, the cache and the process pool.
+"""The shortcuts change nothing: the same findings with and without the prefilter, slicing, the cache and the process pool.
 
 The corpus is every example of the rule catalog (found and not found, each in
-a file named for its language) plus the bundled example integrations. The
+a file named for its language), the bundled example integrations, and the
+slicing test programs (findings that depend on another function's body). The
 reference run lints every file with every applicable rule, one process, no
 cache; each shortcut must reproduce it exactly, fixes and fingerprints included.
 """
@@ -38,12 +39,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 folder.mkdir(parents=True)
                 (folder / name).write_text(example.code, encoding="utf-8")
     shutil.copytree(REPO / "examples", root / "examples")
+    shutil.copytree(REPO / "tests" / "data" / "slicing", root / "slicing")
     return root
 
 
 def _options(**changes) -> RunOptions:
     selection = RuleSelection.from_settings(Settings(), CATALOG.codes)
-    return RunOptions(selection=selection, report_unused_suppressions=True, **changes)
+    changes.setdefault("report_unused_suppressions", True)
+    return RunOptions(selection=selection, **changes)
 
 
 def _results(corpus: Path, options: RunOptions, cache: FindingsCache | None = None) -> list[tuple]:
@@ -64,6 +67,12 @@ def reference(corpus: Path) -> list[tuple]:
 
 def test_the_prefilter_skips_only_files_without_findings(corpus: Path, reference: list[tuple]) -> None:
     assert _results(corpus, _options(jobs=1)) == reference
+
+
+def test_slicing_leaves_out_only_bodies_no_finding_needs(corpus: Path) -> None:
+    # Unused suppressions are reported from every comment: with them on, nothing is sliced.
+    whole = _results(corpus, _options(jobs=1, report_unused_suppressions=False, slicing=False))
+    assert _results(corpus, _options(jobs=1, report_unused_suppressions=False)) == whole
 
 
 def test_the_process_pool_changes_nothing(corpus: Path, reference: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,5 +100,6 @@ class LintRequest:
     rule_options: RuleOptions = field(default_factory=RuleOptions)
     report_unused_suppressions: bool = False
     language: str = "python"  # a name in BY_NAME: the file's kind, as the file types decided it
+    slicing: bool = True  # Python: function bodies no rule needs are left out of the parse (banno_migrate/slicing.py)
     # Filled by the front end: other files the findings depend on (the cache checks them).
     consulted: set[str] = field(default_factory=set, compare=False)

@@ -1,0 +1,135 @@
+"""Slicing leaves out the function bodies no rule needs, keeps every offset, and changes no finding."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from banno_migrate.catalog import load_catalog
+from banno_migrate.languages import LintRequest
+from banno_migrate.lint import lint_source
+from banno_migrate.rule_options import RuleOptions
+from banno_migrate.slicing import relevant_code, slice_needles
+from banno_migrate.source import SourceText
+
+CATALOG = load_catalog()
+PROGRAMS = sorted((Path(__file__).parent / "data" / "slicing").glob("*.py"))
+CODE_RULES = frozenset(code for code in CATALOG.codes if code != "BM100")
+
+
+def test_a_body_without_a_needle_becomes_one_statement_and_blanks() -> None:
+    text = textwrap.dedent(
+        '''\
+        import os
+        X = 1
+
+        @app.route("/")
+        def index():  # the signature stays
+            """Docstring."""
+            return render(X)
+
+        class Client(Base):
+            url = "oidc/auth"
+            def start(self):
+                return self.url + "oidc/"
+            def stop(self): return None
+            async def close(self,
+                            force):
+                await self.session.close()
+        '''
+    )
+    expected = textwrap.dedent(
+        '''\
+        import os
+        X = 1
+
+        @app.route("/")
+        def index():  # the signature stays
+            0
+
+
+        class Client(Base):
+            url = "oidc/auth"
+            def start(self):
+                return self.url + "oidc/"
+            def stop(self): return None
+            async def close(self,
+                            force):
+                0
+        '''
+    )
+    sliced = relevant_code(text, ["oidc/"])
+    assert sliced is not None and len(sliced) == len(text)
+    assert [line.rstrip() for line in sliced.split("\n")] == expected.split("\n")
+
+
+def test_nothing_to_leave_out_or_nothing_parseable_gives_none() -> None:
+    assert relevant_code("def f():\n    return 'oidc/'\n", ["oidc/"]) is None
+    assert relevant_code("x = 1\n", ["oidc/"]) is None
+    assert relevant_code("def f(:\n    pass\n", ["oidc/"]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "def f():\r\n    return 1\r\n\r\ndef g():\r\n    return 'oidc/'\r\n",  # CRLF
+        "def f():\n\treturn 1\n\ndef g():\n\treturn 'oidc/'\n",  # tabs
+        "def f():\n    é = 'ü'; return é\n\ndef g():\n    return 'oidc/'\n",  # non-ASCII
+        "def f():\n    return '''a\nb'''\n\ndef g():\n    return 'oidc/'\n",  # a string over lines
+        "def f():\n    x = 1 + \\\n        2\n    return x\ndef g():\n    return 'oidc/'\n",  # a continuation
+    ],
+    ids=["crlf", "tabs", "non-ascii", "multiline-string", "continuation"],
+)
+def test_every_offset_and_line_break_is_kept(text: str) -> None:
+    sliced = relevant_code(text, ["oidc/"])
+    assert sliced is not None and len(sliced) == len(text)
+    assert [index for index, char in enumerate(sliced) if char in "\r\n"] == [
+        index for index, char in enumerate(text) if char in "\r\n"
+    ]
+    kept = text.index("def g")
+    assert sliced[kept:] == text[kept:]
+
+
+def test_a_body_with_global_is_kept() -> None:
+    text = "X = 'a'\n\ndef reset():\n    global X\n    X = 'b'\n"
+    assert relevant_code(text, ["oidc/"]) is None
+
+
+def test_rules_that_follow_the_module_s_functions_get_every_body() -> None:
+    assert slice_needles(CATALOG, LintRequest(codes=frozenset({"BM001", "BM005"}))) is None
+    assert slice_needles(CATALOG, LintRequest(codes=frozenset({"BM001"}))) == ("consumer/api", "oidc/")
+
+
+def test_unused_suppressions_need_every_comment() -> None:
+    request = LintRequest(codes=frozenset({"BM001", "BM100"}), enabled=frozenset({"BM001", "BM100"}), report_unused_suppressions=True)
+    assert slice_needles(CATALOG, request) is None
+
+
+def test_extra_claims_are_needles_of_a_rule_that_includes_claims() -> None:
+    request = LintRequest(codes=frozenset({"BM001"}), rule_options=RuleOptions(extra_claims=("branch_code",)))
+    assert "branch_code" not in (slice_needles(CATALOG, request) or ())
+
+
+def _findings(path: Path, slicing: bool) -> list[dict]:
+    source = SourceText.decode(path.read_bytes())
+    request = LintRequest(codes=CODE_RULES, enabled=CODE_RULES, slicing=slicing)
+    return [asdict(finding) for finding in lint_source(source, path.name, CATALOG, request, path)]
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=lambda path: path.stem)
+def test_a_finding_that_depends_on_another_function_survives_slicing(path: Path) -> None:
+    whole = _findings(path, slicing=False)
+    assert whole, "each program has a finding that depends on code outside its own function"
+    assert _findings(path, slicing=True) == whole
+
+
+@pytest.mark.parametrize("path", [path for path in PROGRAMS if path.stem != "claims_helper"], ids=lambda path: path.stem)
+def test_each_program_does_lose_a_body_to_slicing(path: Path) -> None:
+    """Otherwise the test above would prove nothing about slicing."""
+    codes = frozenset(finding["rule"] for finding in _findings(path, slicing=False))
+    needles = slice_needles(CATALOG, LintRequest(codes=codes))
+    assert needles is not None
+    assert relevant_code(path.read_text(encoding="utf-8"), needles) is not None
