@@ -7,6 +7,7 @@ string never pays for it.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,25 @@ class FileReport:
 
 
 def display_path(path: Path) -> str:
+    if not path.is_absolute() and ".." not in path.parts:
+        return path.as_posix()  # already relative to the working directory (pathlib keeps no "." parts)
     try:
         return Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
         return path.as_posix()
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
+def real_path(path: Path) -> str:
+    """`str(path.resolve())`, each directory resolved once: a file costs one lstat, not one per directory above it."""
+    if ".." in path.parts or os.path.islink(path):  # `link/..` is where the link leads, then up
+        return str(path.resolve())
+    directory, name = os.path.split(os.path.abspath(path))
+    return os.path.join(_real_directory(directory), name)
 
 
 @dataclass(frozen=True)
@@ -74,7 +90,7 @@ class _Job:
     codes: frozenset[str]
     enabled: frozenset[str]
     language: Language
-    target: Path  # where the path led when it was read (through symlinks)
+    target: str  # where the path led when it was read (through symlinks)
 
 
 Progress = Callable[[int], None]  # called with how many more files are done
@@ -129,7 +145,7 @@ def _run(
         reports.append(report)
         if cache is not None:
             error = report.error.message if report.error else None
-            cache.store(str(job.target), job.data, report.findings, error, report.dependencies)
+            cache.store(job.target, job.data, report.findings, error, report.dependencies)
         progress(1)
     return sorted(reports, key=lambda report: report.display)
 
@@ -145,14 +161,14 @@ class _Triage:
     def __call__(self, path: Path) -> FileReport | _Job:
         display = display_path(path)
         try:
-            target = path.resolve()
+            target = real_path(path)
             # Metadata first: an unchanged file is not even read.
-            cached = self.cache.lookup(str(target)) if self.cache is not None else None
+            cached = self.cache.lookup(target) if self.cache is not None else None
             data = b"" if cached is not None else path.read_bytes()
         except OSError as exc:
             return FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}"))
         if cached is None and self.cache is not None:
-            cached = self.cache.lookup(str(target), data)  # touched, or written in the entry's instant: the content decides
+            cached = self.cache.lookup(target, data)  # touched, or written in the entry's instant: the content decides
         if cached is not None:
             findings, error = cached
             for finding in findings:
@@ -169,7 +185,7 @@ class _Triage:
         if codes:
             return _Job(path, display, data, codes, enabled, language, target)
         if self.cache is not None:
-            self.cache.store(str(target), data, [], None, ())
+            self.cache.store(target, data, [], None, ())
         return FileReport(path, display)
 
 
@@ -248,7 +264,7 @@ def _fix_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
         report.error = FileError(job.display, outcome.problem)
     if options.write and report.changed:
         try:
-            write_atomically(job.path, source.encode(outcome.text), job.data, job.target)
+            write_atomically(job.path, source.encode(outcome.text), job.data, Path(job.target))
             report.written = True
         except WriteError as exc:
             report.error = FileError(job.display, str(exc))

@@ -12,7 +12,6 @@ import re
 from typing import Iterator
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from banno_migrate.analysis.metadata import QualifiedNameProvider
@@ -159,7 +158,7 @@ class _CodeReads:
     def _is_request(self, node: cst.BaseExpression) -> bool:
         if isinstance(node, cst.Name) and node.value in self.handler.request_params:
             return True
-        if self.handler.view_class and m.matches(node, m.Attribute(value=m.Name("self"), attr=m.Name("request"))):
+        if self.handler.view_class and dotted_name(node) == "self.request":
             return True
         return bool(self.rule.qualified_names(node) & _GLOBAL_REQUESTS)
 
@@ -311,7 +310,7 @@ def _base_type(node: cst.BaseExpression) -> str:
         first = node.slice[0].slice
         return _base_type(first.value) if isinstance(first, cst.Index) else ""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        return _base_type(node.right if m.matches(node.left, m.Name("None")) else node.left)
+        return _base_type(node.right if dotted_name(node.left) == "None" else node.left)
     return dotted_name(node)
 
 
