@@ -11,7 +11,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from banno_migrate.catalog import Catalog, load_catalog
 from banno_migrate.findings import FileError, Finding
@@ -23,6 +23,8 @@ from banno_migrate.source import SourceError
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from banno_migrate.cache import FindingsCache
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -132,16 +134,16 @@ def _run(
     cache: FindingsCache | None,
 ) -> list[FileReport]:
     reports: list[FileReport] = []
-    jobs: list[_Job] = []
     triage = _Triage(options, Prefilter(catalog, options.rule_options.extra_claims), cache)
+    runner = _Runner(work, options, catalog)
     for path in paths:
         outcome = triage(path)
         if isinstance(outcome, _Job):
-            jobs.append(outcome)
+            runner.add(outcome)
         else:
             reports.append(outcome)
             progress(1)
-    for job, report in _map(work, jobs, options, catalog):
+    for job, report in runner.results():
         reports.append(report)
         if cache is not None:
             error = report.error.message if report.error else None
@@ -202,17 +204,44 @@ def _in_worker(work: _Work, job: _Job, options: RunOptions) -> FileReport:
     return work(job, options, _worker_catalog)
 
 
-def _map(work: _Work, jobs: list[_Job], options: RunOptions, catalog: Catalog) -> Iterable[tuple[_Job, FileReport]]:
-    workers = options.jobs or os.cpu_count() or 1
-    if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        yield from ((job, work(job, options, catalog)) for job in jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor  # only runs large enough to pay for it
+class _Runner:
+    """Runs the jobs in this process, or in a pool started as soon as there are enough of them.
 
-    # Largest files first, one at a time: a few big modules would otherwise end up in one worker's chunk.
-    ordered = sorted(jobs, key=lambda job: -len(job.data))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
-        yield from zip(ordered, pool.map(_in_worker, [work] * len(jobs), ordered, [options] * len(jobs)))
+    The pool starts while files are still being read and prefiltered, so its
+    workers import LibCST and lint the first jobs while the rest are triaged.
+    """
+
+    def __init__(self, work: _Work, options: RunOptions, catalog: Catalog) -> None:
+        self._work, self._options, self._catalog = work, options, catalog
+        self._workers = options.jobs or os.cpu_count() or 1
+        self._waiting: list[_Job] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: list[tuple[_Job, Future[FileReport]]] = []
+
+    def add(self, job: _Job) -> None:
+        if self._pool is not None:
+            self._submit(job)
+            return
+        self._waiting.append(job)
+        if self._workers >= 2 and len(self._waiting) >= PARALLEL_THRESHOLD:
+            from concurrent.futures import ProcessPoolExecutor  # only runs large enough to pay for it
+
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_init_worker, initargs=(self._catalog,))
+            for waiting in sorted(self._waiting, key=lambda job: -len(job.data)):  # the largest first
+                self._submit(waiting)
+            self._waiting = []
+
+    def _submit(self, job: _Job) -> None:
+        assert self._pool is not None
+        self._running.append((job, self._pool.submit(_in_worker, self._work, job, self._options)))
+
+    def results(self) -> Iterator[tuple[_Job, FileReport]]:
+        if self._pool is None:
+            yield from ((job, self._work(job, self._options, self._catalog)) for job in self._waiting)
+            return
+        with self._pool:
+            for job, future in self._running:
+                yield job, future.result()
 
 
 def _request(job: _Job, options: RunOptions) -> LintRequest:

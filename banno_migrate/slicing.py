@@ -1,20 +1,26 @@
-"""Slicing: blank out the function bodies of a module that no rule needs, before LibCST sees it.
+"""Slicing: blank out what no rule needs from a module before LibCST sees it.
 
 A file that passes the prefilter is mostly code the rules never look at: an
 OAuth library's 3,000-line module may build one authorization request. LibCST
-costs a parse and several pure-Python tree walks per byte, so the body of each
-function (at module level, or a method at any depth of classes) whose text
-holds none of the rules' strings (their triggers and `slice_context`, in
-rules/*.yaml) becomes a `0` statement and blank space, every other character
-staying where it was. What stays: every statement outside function bodies
-(imports, assignments, class bodies) and every definition's decorators and
-signature, so each name is still bound to what it was and a route decorator
-still marks a handler. Line and column of everything kept are unchanged:
-findings, fixes and suppressions need no mapping back.
+costs a parse and several pure-Python tree walks per byte, so these become a
+`0` statement and blank space, every other character staying where it was:
+
+- the body of a function (at module level, or a method of a kept class) whose
+  text, docstring aside, holds none of the rules' strings (their triggers and
+  `slice_context`, in rules/*.yaml);
+- the body of a class that holds none of them anywhere;
+- the docstrings of the module and of the classes kept: prose, which no rule reads.
+
+What stays: every other statement (imports, assignments, class attributes) and
+every definition's decorators and signature, so each name is still bound to
+what it was and a route decorator still marks a handler. Line and column of
+everything kept are unchanged: findings, fixes and suppressions need no mapping
+back.
 
 CPython's own parser (in C, many times faster than a LibCST pass) finds the
-bodies. A text it cannot parse, or whose slice it would not parse, is not
-sliced. tests/test_equivalence.py checks that slicing changes no finding.
+regions. A text it cannot parse, or whose slice it would not parse, is not
+sliced. tests/test_equivalence.py and tests/test_slicing.py check that slicing
+changes no finding.
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ if TYPE_CHECKING:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _VISIBLE = re.compile(r"[^\r\n]")
 _INDENT = re.compile(r"[ \t\f]*")
-_BLANKS = b" \t\f"
 _GLOBAL = re.compile(r"\bglobal\b")
 
 
@@ -55,52 +60,111 @@ def slice_needles(catalog: Catalog, request: LintRequest) -> tuple[str, ...] | N
 
 
 def relevant_code(text: str, needles: Iterable[str]) -> str | None:
-    """`text` without the function bodies that hold none of `needles`, or None when nothing is left out."""
+    """`text` without the bodies and docstrings no rule needs, or None when nothing is left out."""
     tree = _parse(text)
     if tree is None:
         return None
-    line_starts = (0, *(match.end() for match in _NEWLINE.finditer(text)))
-    bodies = list(_unneeded_bodies(tree.body, text, line_starts, tuple(needles)))
-    if not bodies:
+    regions = list(_Slicer(text, tuple(needles)).unneeded(tree.body))
+    if not regions:
         return None
     pieces, position = [], 0
-    for first, last in bodies:
-        start, end = line_starts[first - 1], _line_end(text, line_starts, last)
-        indent_end = _INDENT.match(text, start).end()
-        pieces.append(text[position:indent_end])
-        # The body's first line holds at least one character of its first statement: room for `0`.
-        pieces.append("0" + _VISIBLE.sub(" ", text[indent_end + 1 : end]))
+    for start, end in regions:
+        pieces.append(text[position:start])
+        # A region starts with a statement's first character: room for `0`.
+        pieces.append("0" + _VISIBLE.sub(" ", text[start + 1 : end]))
         position = end
     pieces.append(text[position:])
     sliced = "".join(pieces)
     return sliced if len(sliced) == len(text) and _parse(sliced) is not None else None
 
 
-def _unneeded_bodies(
-    body: list[ast.stmt], text: str, line_starts: tuple[int, ...], needles: tuple[str, ...]
-) -> Iterator[tuple[int, int]]:
-    """(first line, last line) of each function body to leave out, in order."""
-    for statement in body:
-        if isinstance(statement, ast.ClassDef):
-            yield from _unneeded_bodies(statement.body, text, line_starts, needles)
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            first_statement = statement.body[0]
-            first, last = first_statement.lineno, statement.end_lineno or first_statement.lineno
-            line = text[line_starts[first - 1] : _line_end(text, line_starts, first)]
-            if line.encode("utf-8", "surrogatepass")[: first_statement.col_offset].strip(_BLANKS):
-                continue  # `def f(): return x`: the body shares a line with the signature
-            # The whole definition is searched: a parameter (FastAPI's `code: str`) makes its body needed.
-            start = min([statement.lineno, *(decorator.lineno for decorator in statement.decorator_list)])
-            code = text[line_starts[start - 1] : _line_end(text, line_starts, last)]
-            # A `global` statement makes the body assign a module-level name: what that name resolves to.
-            if not any(needle in code for needle in needles) and not _GLOBAL.search(code):
-                yield first, last
+class _Slicer:
+    """Finds the regions (start and end offsets, whole lines) to leave out of one module."""
+
+    def __init__(self, text: str, needles: tuple[str, ...]) -> None:
+        self._text = text
+        self._needles = needles
+        self._line_starts = (0, *(match.end() for match in _NEWLINE.finditer(text)))
+
+    def unneeded(self, body: list[ast.stmt]) -> Iterator[tuple[int, int]]:
+        """In order: docstrings of the module and of kept classes, and the bodies that hold no needle."""
+        if _docstring(body) is not None:
+            region = self._statements(body[:1], body[1:2])
+            if region is not None:
+                yield region
+        for statement in body:
+            if isinstance(statement, ast.ClassDef):
+                yield from self._class(statement)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield from self._function(statement)
+
+    def _class(self, node: ast.ClassDef) -> Iterator[tuple[int, int]]:
+        # Nothing in a class without a needle is reached from elsewhere but its name, which the header binds.
+        if not self._holds_needle(self._definition_start(node), self._end(node)):
+            region = self._statements(node.body, [])
+            if region is not None:
+                yield region
+                return
+        yield from self.unneeded(node.body)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[int, int]]:
+        region = self._statements(node.body, [])
+        if region is None:
+            return
+        # The whole definition is searched (a parameter, FastAPI's `code: str`, makes its body needed),
+        # but for its docstring, which is prose.
+        docstring = _docstring(node.body)
+        start, end = self._definition_start(node), self._end(node)
+        if docstring is not None:
+            holds = self._holds_needle(start, self._start(docstring)) or self._holds_needle(self._end(docstring), end)
+        else:
+            holds = self._holds_needle(start, end)
+        # A `global` statement makes the body assign a module-level name: what that name resolves to.
+        if not holds and not _GLOBAL.search(self._text, region[0], region[1]):
+            yield region
+
+    def _statements(self, statements: list[ast.stmt], following: list[ast.stmt]) -> tuple[int, int] | None:
+        """The lines of `statements`, when they have them to themselves (not `def f(): return x`)."""
+        first, last = statements[0], statements[-1]
+        start = self._start(first)
+        line_start = self._line_starts[first.lineno - 1]
+        if self._text[line_start:start].strip(" \t\f"):
+            return None
+        if following and following[0].lineno == last.end_lineno:
+            return None  # `"""doc"""; x = 1`
+        return start, self._line_end(last.end_lineno or last.lineno)
+
+    def _holds_needle(self, start: int, end: int) -> bool:
+        code = self._text[start:end]
+        return any(needle in code for needle in self._needles)
+
+    def _definition_start(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+        line = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        return self._line_starts[line - 1]
+
+    def _start(self, node: ast.stmt) -> int:
+        """Offset of the statement's first character (`col_offset` counts UTF-8 bytes)."""
+        line_start = self._line_starts[node.lineno - 1]
+        prefix = self._line(node.lineno).encode("utf-8", "surrogatepass")[: node.col_offset]
+        return line_start + len(prefix.decode("utf-8", "surrogatepass"))
+
+    def _end(self, node: ast.stmt) -> int:
+        return self._line_end(node.end_lineno or node.lineno)
+
+    def _line(self, line: int) -> str:
+        return self._text[self._line_starts[line - 1] : self._line_end(line)]
+
+    def _line_end(self, line: int) -> int:
+        """Offset of the end of `line`, before its line break."""
+        match = _NEWLINE.search(self._text, self._line_starts[line - 1])
+        return match.start() if match else len(self._text)
 
 
-def _line_end(text: str, line_starts: tuple[int, ...], line: int) -> int:
-    """Offset of the end of `line`, before its line break."""
-    match = _NEWLINE.search(text, line_starts[line - 1])
-    return match.start() if match else len(text)
+def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first
+    return None
 
 
 def _parse(text: str) -> ast.Module | None:

@@ -66,6 +66,62 @@ def test_a_body_without_a_needle_becomes_one_statement_and_blanks() -> None:
     assert [line.rstrip() for line in sliced.split("\n")] == expected.split("\n")
 
 
+def test_docstrings_and_classes_without_a_needle_are_left_out() -> None:
+    text = textwrap.dedent(
+        '''\
+        """The module's docstring."""
+        import os
+
+
+        class Settings:
+            """Settings."""
+            DEBUG = False
+
+            def load(self):
+                return os.environ
+
+
+        class Client:
+            """A client."""
+            url = "oidc/auth"
+
+            def start(self):
+                """Starts at oidc/ (a needle in a docstring keeps nothing)."""
+                return self.url
+        '''
+    )
+    sliced = relevant_code(text, ["oidc/"])
+    assert sliced is not None
+    assert [line.rstrip() for line in sliced.split("\n")] == textwrap.dedent(
+        '''\
+        0
+        import os
+
+
+        class Settings:
+            0
+
+
+
+
+
+
+        class Client:
+            0
+            url = "oidc/auth"
+
+            def start(self):
+                0
+
+        '''
+    ).split("\n")
+
+
+def test_a_docstring_sharing_its_line_is_kept() -> None:
+    text = '"""Doc."""; import os\n\ndef f():\n    return 1\n'
+    assert relevant_code(text, ["oidc/"]) == '"""Doc."""; import os\n\ndef f():\n    0       \n'
+
+
 def test_nothing_to_leave_out_or_nothing_parseable_gives_none() -> None:
     assert relevant_code("def f():\n    return 'oidc/'\n", ["oidc/"]) is None
     assert relevant_code("x = 1\n", ["oidc/"]) is None
