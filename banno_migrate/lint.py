@@ -16,6 +16,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
+from banno_migrate.analysis.metadata import CachedVisitorMethods
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Finding, Suppression
@@ -66,7 +67,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else "no details"
 
 
-class _CommentCollector(cst.BatchableCSTVisitor):
+class _CommentCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, source: SourceText) -> None:

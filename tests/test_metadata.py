@@ -66,3 +66,25 @@ def test_the_same_parents_and_qualified_names_as_libcst(path: Path) -> None:
 def test_a_node_outside_the_module_has_no_names() -> None:
     _, wrapper = _resolved(SOURCES[0])
     assert wrapper.resolve(metadata.QualifiedNameProvider).get(cst.Name("elsewhere"), set()) == set()
+
+
+def test_cached_visitor_methods_are_libcst_s_for_every_rule_and_provider() -> None:
+    from libcst._batched_visitor import BatchableCSTVisitor
+
+    from banno_migrate.analysis.authorization_requests import AuthorizationRequestProvider
+    from banno_migrate.analysis.claims import ClaimSourceProvider
+    from banno_migrate.analysis.strings import StringValueProvider
+    from banno_migrate.analysis.web_handlers import WebHandlerProvider
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.rules import RULES_BY_CODE
+    from banno_migrate.rules.base import RuleContext
+    from banno_migrate.source import SourceText
+
+    context = RuleContext(source=SourceText("", "utf-8"), path="x.py", catalog=load_catalog())
+    visitors = [rule(context) for rule in RULES_BY_CODE.values()]
+    visitors += [StringValueProvider(object()), AuthorizationRequestProvider(), ClaimSourceProvider(object()), WebHandlerProvider()]
+    for visitor in visitors:
+        assert isinstance(visitor, metadata.CachedVisitorMethods)
+        ours, theirs = visitor.get_visitors(), BatchableCSTVisitor.get_visitors(visitor)
+        assert ours.keys() == theirs.keys() and ours, type(visitor).__name__
+        assert all(ours[name] == theirs[name] for name in ours)

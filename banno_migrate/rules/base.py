@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Iterable
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
+from banno_migrate.analysis.metadata import CachedVisitorMethods
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.catalog import Catalog, Domain, RuleSpec
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
@@ -43,7 +44,7 @@ class RuleContext:
             existing.fix = existing.fix.merged_with(finding.fix)
 
 
-class Rule(cst.BatchableCSTVisitor):
+class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
     """A rule: its code names its entry in the catalog (rules/*.yaml)."""
 
     CODE: ClassVar[str]
