@@ -35,6 +35,7 @@ def test_wheel_contains_catalog_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for yaml_file in (REPO / "rules").glob("*.yaml"):
         assert f"banno_migrate/_data/rules/{yaml_file.name}" in names
+    assert "banno_migrate/_data/rules/compiled.json" in names  # hatch_build.py
     for template in (REPO / "reports_templates").iterdir():
         assert f"banno_migrate/_data/reports_templates/{template.name}" in names
     assert not any(name.startswith(("tests/", "examples/")) for name in names)
@@ -54,6 +55,12 @@ def test_installed_wheel_runs_from_a_fresh_venv(wheel: Path, tmp_path: Path) -> 
         cwd=project, env=clean_env, capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert Path(where).is_relative_to(env_dir), where
+    # The catalog comes compiled: loading it does not import PyYAML.
+    yaml_imported = subprocess.run(
+        [str(python), "-c", "import sys, banno_migrate.catalog as c; c.load_catalog(); print('yaml' in sys.modules)"],
+        cwd=project, env=clean_env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert yaml_imported == "False"
 
     result = subprocess.run(
         [str(env_dir / "bin" / "banno-migrate"), "check", ".", "--format", "json"],

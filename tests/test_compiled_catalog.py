@@ -1,0 +1,54 @@
+"""The catalog compiled to JSON for the wheel is the YAML catalog, and is only used while it is."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from banno_migrate.catalog import COMPILED_FILE, compile_catalog, load_catalog
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def rules(tmp_path: Path) -> Path:
+    directory = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", directory)
+    return directory
+
+
+def _load_fresh(directory: Path):
+    load_catalog.cache_clear()
+    try:
+        return load_catalog(directory)
+    finally:
+        load_catalog.cache_clear()
+
+
+def test_the_compiled_catalog_is_the_yaml_catalog(rules: Path) -> None:
+    from_yaml = _load_fresh(rules)
+    (rules / COMPILED_FILE).write_text(compile_catalog(rules), encoding="utf-8")
+    from_json = _load_fresh(rules)
+    assert from_json == from_yaml
+    assert [spec.found for spec in from_json.rules.values()] == [spec.found for spec in from_yaml.rules.values()]
+
+
+def test_a_compiled_catalog_of_other_yaml_is_ignored(rules: Path) -> None:
+    (rules / COMPILED_FILE).write_text(compile_catalog(rules), encoding="utf-8")
+    edited = rules / "bm002_legacy_issuer.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("severity: error", "severity: warning", 1), encoding="utf-8")
+    assert _load_fresh(rules).rules["BM002"].severity == "warning"
+
+
+def test_the_compiled_catalog_spares_the_yaml_import(rules: Path) -> None:
+    (rules / COMPILED_FILE).write_text(compile_catalog(rules), encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from banno_migrate.catalog import load_catalog; "
+        f"catalog = load_catalog(Path({str(rules)!r})); print(len(catalog.rules), 'yaml' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert result.stdout.split() == [str(len(load_catalog().rules)), "False"]
