@@ -2,8 +2,8 @@
 """Benchmark banno-migrate against the grep floor and semgrep (issue #6).
 
 Builds a corpus from the ``.py`` files of pinned PyPI sdists plus the legacy
-example app, installs semgrep into its own virtualenv, then times, side by
-side and interleaved:
+example app, installs this checkout (from its wheel, as users get it) and
+semgrep into virtualenvs of their own, then times, side by side and interleaved:
 
 * banno-migrate ``check --format json`` over the corpus, cold (its cache
   deleted before the run), warm (right after a run, cache kept) and, when the
@@ -58,6 +58,7 @@ RULES = REPO / "bench" / "semgrep-rules.yaml"
 LEGACY_APP = REPO / "examples" / "legacy-app"
 DEFAULT_LEGACY_FILE = LEGACY_APP / "legacy_app" / "auth.py"
 SEMGREP_VENV = CACHE / "semgrep-venv"
+BANNO_VENV = CACHE / "banno-migrate-venv"
 SEMGREP_SPEC = "semgrep==1.182.*"
 INDEX = "https://pypi.org/simple"
 CACHE_DIR_NAME = ".banno-migrate-cache"
@@ -107,6 +108,36 @@ print(json.dumps({
     + (claims if spec.triggers_include_claims else [])
     for code, spec in catalog.rules.items()
 }))
+"""
+
+
+# Asked of banno-migrate's own interpreter, in .cache/bench/: how many corpus files its prefilter lets
+# through for the given rules, their size, and how many non-blank characters slicing leaves to LibCST.
+PREFILTER_QUERY = """
+import json, sys
+from pathlib import Path
+from banno_migrate.catalog import load_catalog
+from banno_migrate.languages import LintRequest
+from banno_migrate.prefilter import Prefilter
+from banno_migrate.source import SourceText
+try:
+    from banno_migrate.slicing import relevant_code, slice_needles
+except ImportError:  # a version without slicing
+    relevant_code = slice_needles = None
+catalog, codes = load_catalog(), frozenset(json.loads(sys.argv[1]))
+prefilter = Prefilter(catalog)
+passed, size, kept = 0, 0, 0
+for path in sorted(Path("corpus").rglob("*.py")):
+    data = path.read_bytes()
+    candidates = prefilter.candidates(data, codes, path.as_posix())
+    if not candidates:
+        continue
+    passed, size = passed + 1, size + len(data)
+    text = SourceText.decode(data).text
+    needles = slice_needles(catalog, LintRequest(codes=candidates, enabled=codes)) if slice_needles else None
+    sliced = relevant_code(text, needles) if needles is not None else None
+    kept += len("".join((sliced or text).split()))
+print(json.dumps({"files": passed, "bytes": size, "kept": kept if slice_needles else None}))
 """
 
 
@@ -298,10 +329,23 @@ def capture(command: list[str], **kwargs: Any) -> str:
 
 
 def find_banno_migrate(explicit: str | None) -> Path:
-    found = explicit or shutil.which("banno-migrate")
-    if not found or not Path(found).is_file():
-        raise BenchError("banno-migrate not found on PATH: use --banno-migrate PATH")
-    return Path(found).absolute()
+    """The CLI given, or this checkout installed from its wheel into its own virtualenv.
+
+    A wheel, not the checkout: that is what users run, with the catalog compiled
+    (hatch_build.py) and the modules byte-compiled at install time.
+    """
+    if explicit:
+        if not Path(explicit).is_file():
+            raise BenchError(f"{explicit}: no such file")
+        return Path(explicit).absolute()
+    banno = venv_bin(BANNO_VENV, "banno-migrate")
+    if not banno.is_file():
+        log(f"installing banno-migrate into {BANNO_VENV.relative_to(REPO)} ...")
+        capture([sys.executable, "-m", "venv", str(BANNO_VENV)])
+        capture([str(venv_bin(BANNO_VENV, "python")), "-m", "pip", "install", "--quiet", str(REPO)])
+    else:  # this checkout as it is now; its dependencies are already there
+        capture([str(venv_bin(BANNO_VENV, "python")), "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(REPO)])
+    return banno
 
 
 def script_interpreter(script: Path) -> str:
@@ -321,12 +365,6 @@ class Triggers:
     def strings(self) -> list[str]:
         """Every trigger string, groups flattened: what grep looks for."""
         return sorted({part for groups in self.groups.values() for group in groups for part in group})
-
-    def passes(self, data: bytes, codes: set[str]) -> bool:
-        """Whether the prefilter lets a file through for one of `codes`."""
-        return any(
-            all(part.encode() in data for part in group) for code in codes for group in self.groups[code]
-        )
 
 
 def read_triggers(banno: Path) -> Triggers:
@@ -536,7 +574,7 @@ class Context:
     corpus: Corpus
     clean: Path
     legacy: Path
-    prefiltered: int  # corpus files with a whole trigger group of a default rule
+    prefiltered: dict[str, Any]  # what banno-migrate's prefilter lets through: files, bytes, kept (after slicing)
     trigger_strings: int
     notes: list[str]
 
@@ -576,10 +614,13 @@ def report(cases: list[Case], context: Context) -> str:
     if "grep" in by_key and not by_key["grep"].failure:
         matched = len(by_key["grep"].last_stdout.splitlines())
         total = max(context.corpus.total.files, 1)
+        passed = context.prefiltered
+        kept = passed.get("kept")
         lines.append(
             f"- grep: {matched:,} files ({matched / total:.1%}) contain one of the {context.trigger_strings}"
-            f" trigger strings; the prefilter, which needs every string of a group, lets"
-            f" {context.prefiltered:,} ({context.prefiltered / total:.1%}) through to the parser."
+            f" trigger strings; banno-migrate's prefilter (every string of a group, then the rules' `requires`)"
+            f" lets {passed['files']:,} ({passed['files'] / total:.1%}, {passed['bytes'] / 1e6:.2f} MB) through"
+            + (f", of which slicing leaves {kept / 1e3:,.0f} k non-blank characters to LibCST." if kept is not None else ".")
         )
     lines.extend(f"- {note}" for note in context.notes)
     lines.extend(["", table(cases)])
@@ -599,7 +640,10 @@ def write_between_markers(page: Path, block: str) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--banno-migrate", metavar="PATH", help="the CLI to measure (default: banno-migrate on PATH)")
+    parser.add_argument(
+        "--banno-migrate", metavar="PATH",
+        help="the CLI to measure (default: this checkout, installed from its wheel into .cache/bench/banno-migrate-venv)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of each fast case (default 5)")
     parser.add_argument("--semgrep-runs", type=int, default=3, help="runs of semgrep (default 3)")
     parser.add_argument("--quick", action="store_true", help="one run of each case, for development")
@@ -681,7 +725,9 @@ def main(argv: list[str] | None = None) -> int:
             corpus=corpus,
             clean=clean_file(corpus, triggers.strings),
             trigger_strings=len(triggers.strings),
-            prefiltered=sum(triggers.passes(data, default_rules) for data in corpus.files.values()),
+            prefiltered=json.loads(
+                capture([script_interpreter(banno), "-c", PREFILTER_QUERY, json.dumps(sorted(default_rules))], cwd=CACHE)
+            ),
             legacy=legacy,
             notes=[],
         )
@@ -698,7 +744,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, OSError, urllib.error.URLError) as exc:
         log(f"setup failed: {exc}")
         return 2
-    run_interleaved(cases, {**os.environ, **SEMGREP_ENV})
+    # Installed tools run from bytecode: a PYTHONDONTWRITEBYTECODE (set on some CI machines) would have
+    # every run compile banno-migrate, and semgrep's Python, from source.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    run_interleaved(cases, {**env, **SEMGREP_ENV})
     cache_dirs = [f"`{(path / CACHE_DIR_NAME).relative_to(REPO)}`" for path in (CACHE, CORPUS)
                   if (path / CACHE_DIR_NAME).is_dir()]
     context.notes.append(

@@ -35,9 +35,14 @@ class CachedVisitorMethods:
     _visitor_names: dict[type, tuple[str, ...]] = {}
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], object]]:
-        names = self._visitor_names.get(type(self))
-        if names is None:
-            names = self._visitor_names[type(self)] = tuple(super().get_visitors())  # type: ignore[misc]
+        kind = type(self)
+        names = self._visitor_names.get(kind)
+        if names is None:  # LibCST's choice (its empty stubs left out), without inspect.getmembers
+            names = self._visitor_names[kind] = tuple(
+                name
+                for name in dir(kind)
+                if name.startswith(("visit_", "leave_")) and not getattr(getattr(kind, name), "_is_no_op", False)
+            )
         return {name: getattr(self, name) for name in names}
 
 
