@@ -18,6 +18,7 @@ with the result, and a change to any of those modules invalidates it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -117,17 +118,19 @@ class FindingsCache:
         """Write what changed, merged into what another process may have written meanwhile (pre-commit runs several)."""
         if not self._changed:
             return
-        import tempfile  # a warm run that changes nothing never writes
-
         try:
             self._prepare_directory()
             for shard, changed in self._changed.items():
                 entries = self._load(shard)
                 entries.update(changed)
-                descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
-                os.replace(temporary, self.folder / f"{shard}.json")
+                descriptor, temporary = _new_temporary(self.folder)
+                try:
+                    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                        json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
+                    os.replace(temporary, self.folder / f"{shard}.json")
+                except BaseException:
+                    temporary.unlink(missing_ok=True)
+                    raise
         except OSError:
             pass  # a cache that cannot be written only costs speed (read-only checkout, full disk)
         self._changed.clear()
@@ -164,3 +167,14 @@ def _finding(item: dict[str, Any]) -> Finding:
         edit_ranges=tuple(tuple(edit_range) for edit_range in item.pop("edit_ranges")),
         **item,
     )
+
+
+def _new_temporary(folder: Path) -> tuple[int, Path]:
+    """A new file in `folder`, open for writing: `tempfile.mkstemp` without importing tempfile (a pre-commit run's start-up)."""
+    for attempt in itertools.count():
+        path = folder / f".{os.getpid()}-{time.monotonic_ns()}-{attempt}.tmp"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")

@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("libcst", "libcst.matchers", "jinja2", "tree_sitter", "pathspec", "concurrent.futures", "tempfile")
 
 
-def _imported_by_check(path: Path) -> set[str]:
+def _imported_by_check(path: Path, *options: str) -> set[str]:
     code = (
         "import json, sys\n"
         "from banno_migrate.cli import main\n"
         "try:\n"
-        f"    main(['check', '--no-cache', {str(path)!r}])\n"
+        f"    main(['check', *{list(options)!r}, {str(path)!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
         f"print(json.dumps(sorted(set(sys.modules) & set({list(HEAVY)!r}))))\n"
@@ -32,10 +32,13 @@ def _imported_by_check(path: Path) -> set[str]:
 def test_a_file_without_trigger_strings_imports_nothing_heavy(tmp_path: Path) -> None:
     clean = tmp_path / "forms.py"
     clean.write_text("from django import forms\n\n\nclass SearchForm(forms.Form):\n    q = forms.CharField()\n")
+    assert _imported_by_check(clean, "--no-cache") == set()
+    # With the cache on, the run records the file as clean: still nothing heavy.
     assert _imported_by_check(clean) == set()
+    assert list((tmp_path / ".banno-migrate-cache").rglob("*.json"))
 
 
 def test_a_legacy_python_file_imports_libcst_but_not_its_matchers(tmp_path: Path) -> None:
     legacy = tmp_path / "auth.py"
     legacy.write_text((ROOT / "examples" / "legacy-app" / "legacy_app" / "auth.py").read_text(encoding="utf-8"))
-    assert _imported_by_check(legacy) == {"libcst"}
+    assert _imported_by_check(legacy, "--no-cache") == {"libcst"}
