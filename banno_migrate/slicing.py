@@ -7,7 +7,9 @@ costs a parse and several pure-Python tree walks per byte, so these become a
 
 - the body of a function (at module level, or a method of a kept class) whose
   text, docstring aside, holds none of the rules' strings (their triggers and
-  `slice_context`, in rules/*.yaml);
+  `slice_context`, in rules/*.yaml), and names no kept function and nothing that
+  a statement holding one binds (values are followed from where they are made
+  to where they are used, through returns and module-level names);
 - the body of a class that holds none of them anywhere;
 - the docstrings of the module and of the classes kept: prose, which no rule reads.
 
@@ -79,15 +81,64 @@ def relevant_code(text: str, needles: Iterable[str]) -> str | None:
 
 
 class _Slicer:
-    """Finds the regions (start and end offsets, whole lines) to leave out of one module."""
+    """Finds the regions (start and end offsets, whole lines) to leave out of one module.
+
+    A function is kept when its text, docstring aside, holds a needle or a `global`
+    statement, or when it names a kept function or a name that a statement holding
+    a needle binds outside functions: a value is followed from where it is made to
+    where it is used (BM003 follows a parsed fragment to the `["access_token"]` read
+    of the function that called the parser, or that reads the module-level result).
+    """
 
     def __init__(self, text: str, needles: tuple[str, ...]) -> None:
         self._text = text
         self._needles = needles
         self._line_starts = (0, *(match.end() for match in _NEWLINE.finditer(text)))
+        self._kept: set[ast.AST] = set()
 
     def unneeded(self, body: list[ast.stmt]) -> Iterator[tuple[int, int]]:
-        """In order: docstrings of the module and of kept classes, and the bodies that hold no needle."""
+        functions = list(self._functions(body))
+        self._keep(functions, set(self._needled_bindings(body)))
+        return self._regions(body)
+
+    def _needled_bindings(self, body: list[ast.stmt]) -> Iterator[str]:
+        """Names bound outside functions by a statement that holds a needle (`params = parse_qs(u.fragment)`)."""
+        for statement in body:
+            if isinstance(statement, ast.ClassDef):
+                yield from self._needled_bindings(statement.body)
+            elif not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if self._holds_needle(self._start(statement), self._end(statement)):
+                    for node in ast.walk(statement):
+                        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                            yield node.id
+
+    def _functions(self, body: list[ast.stmt]) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+        """Each function of the module and of its classes (not those inside functions), with its text."""
+        for statement in body:
+            if isinstance(statement, ast.ClassDef):
+                yield from self._functions(statement.body)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield statement, self._code(statement)
+
+    def _keep(self, functions: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]], bound: set[str]) -> None:
+        pending = []
+        for function, code in functions:
+            if any(needle in code for needle in self._needles) or _GLOBAL.search(code):
+                self._kept.add(function)
+            else:
+                pending.append((function, code))
+        names = bound | {function.name for function in self._kept}
+        searched: set[str] = set()
+        while names and pending:
+            uses = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+            users = [(function, code) for function, code in pending if uses.search(code)]
+            self._kept.update(function for function, _ in users)
+            pending = [item for item in pending if item[0] not in self._kept]
+            searched |= names
+            names = {function.name for function, _ in users} - searched
+
+    def _regions(self, body: list[ast.stmt]) -> Iterator[tuple[int, int]]:
+        """In order: docstrings of the module and of kept classes, and the bodies nobody needs."""
         if _docstring(body) is not None:
             region = self._statements(body[:1], body[1:2])
             if region is not None:
@@ -95,33 +146,30 @@ class _Slicer:
         for statement in body:
             if isinstance(statement, ast.ClassDef):
                 yield from self._class(statement)
-            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield from self._function(statement)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement not in self._kept:
+                region = self._statements(statement.body, [])
+                if region is not None:
+                    yield region
 
     def _class(self, node: ast.ClassDef) -> Iterator[tuple[int, int]]:
-        # Nothing in a class without a needle is reached from elsewhere but its name, which the header binds.
-        if not self._holds_needle(self._definition_start(node), self._end(node)):
+        # Nothing in a class without a needle or a kept method is reached from elsewhere but its name,
+        # which the header binds.
+        if not self._holds_needle(self._definition_start(node), self._end(node)) and not any(
+            function in self._kept for function, _ in self._functions(node.body)
+        ):
             region = self._statements(node.body, [])
             if region is not None:
                 yield region
                 return
-        yield from self.unneeded(node.body)
+        yield from self._regions(node.body)
 
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[int, int]]:
-        region = self._statements(node.body, [])
-        if region is None:
-            return
-        # The whole definition is searched (a parameter, FastAPI's `code: str`, makes its body needed),
-        # but for its docstring, which is prose.
-        docstring = _docstring(node.body)
+    def _code(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+        """The whole definition (a parameter, FastAPI's `code: str`, makes its body needed) but its docstring."""
         start, end = self._definition_start(node), self._end(node)
-        if docstring is not None:
-            holds = self._holds_needle(start, self._start(docstring)) or self._holds_needle(self._end(docstring), end)
-        else:
-            holds = self._holds_needle(start, end)
-        # A `global` statement makes the body assign a module-level name: what that name resolves to.
-        if not holds and not _GLOBAL.search(self._text, region[0], region[1]):
-            yield region
+        docstring = _docstring(node.body)
+        if docstring is None:
+            return self._text[start:end]
+        return self._text[start : self._start(docstring)] + "\n" + self._text[self._end(docstring) : end]
 
     def _statements(self, statements: list[ast.stmt], following: list[ast.stmt]) -> tuple[int, int] | None:
         """The lines of `statements`, when they have them to themselves (not `def f(): return x`)."""

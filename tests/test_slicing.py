@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import textwrap
 from dataclasses import asdict
 from pathlib import Path
@@ -11,7 +13,9 @@ import pytest
 from banno_migrate.catalog import load_catalog
 from banno_migrate.languages import LintRequest
 from banno_migrate.lint import lint_source
+from banno_migrate.prefilter import Prefilter
 from banno_migrate.rule_options import RuleOptions
+from banno_migrate import slicing
 from banno_migrate.slicing import relevant_code, slice_needles
 from banno_migrate.source import SourceText
 
@@ -87,7 +91,7 @@ def test_docstrings_and_classes_without_a_needle_are_left_out() -> None:
 
             def start(self):
                 """Starts at oidc/ (a needle in a docstring keeps nothing)."""
-                return self.url
+                return self.session.begin()
         '''
     )
     sliced = relevant_code(text, ["oidc/"])
@@ -170,8 +174,11 @@ def test_extra_claims_are_needles_of_a_rule_that_includes_claims() -> None:
 
 
 def _findings(path: Path, slicing: bool) -> list[dict]:
-    source = SourceText.decode(path.read_bytes())
-    request = LintRequest(codes=CODE_RULES, enabled=CODE_RULES, slicing=slicing)
+    """As the engine lints: the rules the prefilter lets through (one that needs every body would turn slicing off)."""
+    data = path.read_bytes()
+    codes = Prefilter(CATALOG).candidates(data, CODE_RULES)
+    source = SourceText.decode(data)
+    request = LintRequest(codes=codes, enabled=CODE_RULES, slicing=slicing)
     return [asdict(finding) for finding in lint_source(source, path.name, CATALOG, request, path)]
 
 
@@ -185,7 +192,69 @@ def test_a_finding_that_depends_on_another_function_survives_slicing(path: Path)
 @pytest.mark.parametrize("path", [path for path in PROGRAMS if path.stem != "claims_helper"], ids=lambda path: path.stem)
 def test_each_program_does_lose_a_body_to_slicing(path: Path) -> None:
     """Otherwise the test above would prove nothing about slicing."""
-    codes = frozenset(finding["rule"] for finding in _findings(path, slicing=False))
-    needles = slice_needles(CATALOG, LintRequest(codes=codes))
+    data = path.read_bytes()
+    needles = slice_needles(CATALOG, LintRequest(codes=Prefilter(CATALOG).candidates(data, CODE_RULES)))
     assert needles is not None
-    assert relevant_code(path.read_text(encoding="utf-8"), needles) is not None
+    assert relevant_code(data.decode(), needles) is not None
+
+
+def test_claims_are_followed_through_every_body() -> None:
+    data = (PROGRAMS[0].parent / "claims_helper.py").read_bytes()
+    assert slice_needles(CATALOG, LintRequest(codes=Prefilter(CATALOG).candidates(data, CODE_RULES))) is None
+
+
+def test_a_caller_of_a_kept_function_is_kept() -> None:
+    text = textwrap.dedent(
+        """\
+        def parse(url):
+            return split(url.fragment)
+
+        def middle(url):
+            return parse(url)
+
+        def reader(url):
+            return middle(url)["x"]
+
+        def unrelated(url):
+            return url.strip()
+        """
+    )
+    sliced = relevant_code(text, ["fragment"])
+    assert sliced is not None
+    kept = [line for line in sliced.splitlines() if line.strip() and line.strip() != "0"]
+    assert kept == [line for line in text.splitlines() if line.strip()][:-1]
+
+
+def _without_slice_context(catalog):
+    return dataclasses.replace(
+        catalog,
+        rules={
+            code: dataclasses.replace(spec, slice_context=() if spec.slice_context is not None else None)
+            for code, spec in catalog.rules.items()
+        },
+    )
+
+
+def _keep_only_needles(self, functions, bound) -> None:  # slicing without following values between functions
+    self._kept.update(function for function, code in functions if any(needle in code for needle in self._needles))
+
+
+@pytest.mark.parametrize(
+    ("stem", "taken_away"),
+    [
+        ("authlib_factory", {"slice_context", "followed values"}),  # either keeps the factory
+        ("flask_factory", {"slice_context", "followed values"}),
+        ("session_in_init", {"slice_context"}),
+        ("fragment_helper", {"followed values"}),
+        ("fragment_module_level", {"followed values"}),
+    ],
+)
+def test_each_program_needs_what_keeps_its_finding(stem: str, taken_away: set[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take away the part of slicing a program depends on, and its finding changes: the programs test something."""
+    path = PROGRAMS[0].parent / f"{stem}.py"
+    whole = _findings(path, slicing=False)
+    if "slice_context" in taken_away:
+        monkeypatch.setattr(sys.modules[__name__], "CATALOG", _without_slice_context(CATALOG))
+    if "followed values" in taken_away:
+        monkeypatch.setattr(slicing._Slicer, "_keep", _keep_only_needles)
+    assert _findings(path, slicing=True) != whole

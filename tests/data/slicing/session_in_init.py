@@ -15,3 +15,6 @@ class BankClient:
     def start(self):
         url, state = self.session.authorization_url(AUTHORIZE_URL)
         return url, state
+
+    def close(self):
+        self.session.close()
