@@ -3,7 +3,7 @@
 A file that passes the prefilter is mostly code the rules never look at: an
 OAuth library's 3,000-line module may build one authorization request. LibCST
 costs a parse and several pure-Python tree walks per byte, so these become a
-`0` statement and blank space, every other character staying where it was:
+blank string statement (or a `0`), every other character staying where it was:
 
 - the body of a function (at module level, or a method of a kept class) whose
   text, docstring aside, holds none of the rules' strings (their triggers and
@@ -72,8 +72,7 @@ def relevant_code(text: str, needles: Iterable[str]) -> str | None:
     pieces, position = [], 0
     for start, end in regions:
         pieces.append(text[position:start])
-        # A region starts with a statement's first character: room for `0`.
-        pieces.append("0" + _VISIBLE.sub(" ", text[start + 1 : end]))
+        pieces.append(_placeholder(text[start:end]))
         position = end
     pieces.append(text[position:])
     sliced = "".join(pieces)
@@ -206,6 +205,24 @@ class _Slicer:
         """Offset of the end of `line`, before its line break."""
         match = _NEWLINE.search(self._text, self._line_starts[line - 1])
         return match.start() if match else len(self._text)
+
+
+def _placeholder(region: str) -> str:
+    """What stands for a region left out: as many characters, as few nodes for LibCST as can be.
+
+    Over several lines, one string (`\"\"\"` + blanks + `\"\"\"`), which LibCST reads as one
+    node where blank lines would each be an `EmptyLine` node; else `0` and blanks. A region
+    starts with a statement's first character, so there is always room for `0`.
+    """
+    lines = _NEWLINE.split(region)
+    breaks = _NEWLINE.findall(region)
+    closing = next((index for index in range(len(lines) - 1, 0, -1) if len(lines[index]) >= 3), None)
+    if len(lines[0]) < 3 or closing is None:
+        return "0" + _VISIBLE.sub(" ", region[1:])
+    rendered = ['"""'.ljust(len(lines[0]))]
+    for index, line in enumerate(lines[1:], start=1):
+        rendered.append('"""'.ljust(len(line)) if index == closing else " " * len(line))
+    return "".join(line + newline for line, newline in zip(rendered, [*breaks, ""]))
 
 
 def _docstring(body: list[ast.stmt]) -> ast.Expr | None:

@@ -24,7 +24,7 @@ PROGRAMS = sorted((Path(__file__).parent / "data" / "slicing").glob("*.py"))
 CODE_RULES = frozenset(code for code in CATALOG.codes if code != "BM100")
 
 
-def test_a_body_without_a_needle_becomes_one_statement_and_blanks() -> None:
+def test_a_body_without_a_needle_becomes_one_blank_string_or_a_0() -> None:
     text = textwrap.dedent(
         '''\
         import os
@@ -52,8 +52,8 @@ def test_a_body_without_a_needle_becomes_one_statement_and_blanks() -> None:
 
         @app.route("/")
         def index():  # the signature stays
-            0
-
+            """
+        """
 
         class Client(Base):
             url = "oidc/auth"
@@ -103,11 +103,11 @@ def test_docstrings_and_classes_without_a_needle_are_left_out() -> None:
 
 
         class Settings:
-            0
+            """
 
 
 
-
+        """
 
 
         class Client:
@@ -115,8 +115,8 @@ def test_docstrings_and_classes_without_a_needle_are_left_out() -> None:
             url = "oidc/auth"
 
             def start(self):
-                0
-
+                """
+        """
         '''
     ).split("\n")
 
