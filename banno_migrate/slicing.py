@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _VISIBLE = re.compile(r"[^\r\n]")
-_INDENT = re.compile(r"[ \t\f]*")
 _GLOBAL = re.compile(r"\bglobal\b")
 
 
