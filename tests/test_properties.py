@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import textwrap
 import warnings
 from dataclasses import dataclass
 from typing import Callable
@@ -39,6 +40,7 @@ from banno_migrate.findings import Applicability, Finding
 from banno_migrate.fixer import FixOutcome, fix_source
 from banno_migrate.lint import LintRequest, compiles, lint_source, parse
 from banno_migrate.rule_options import RuleOptions
+from banno_migrate.slicing import relevant_code
 from banno_migrate.source import SourceError, SourceText
 
 # Generated code is compiled (by hypothesmith, and by `fix`); CPython's remarks about it are not
@@ -491,3 +493,57 @@ def test_long_fuzz_find_a_comment_and_a_lone_backslash_before_legacy_code() -> N
     assert_parses_and_compiles(outcome.text)
     assert_nothing_fixable_left(outcome, None)
     assert_idempotent(outcome, None)
+
+
+# --------------------------------------------------------------------------- slicing (banno_migrate/slicing.py)
+
+# The rules that slicing serves (BM005 keeps every body, BM100 every comment); their needles, and a few
+# words common in generated code, so that bodies are both kept and left out.
+SLICED_CODES = frozenset({"BM001", "BM002", "BM003", "BM004", "BM006", "BM007", "BM008", "BM009"})
+NEEDLES = st.lists(st.sampled_from(["oidc/", "banno", "consent", "fragment", "a", "b", "x", "return", "0", "None"]), max_size=3)
+
+
+@st.composite
+def programs_in_definitions(draw: st.DrawFn) -> str:
+    """Generated and legacy programs as the bodies of functions, methods and classes: what slicing looks at."""
+    units = []
+    for index, body in enumerate(draw(st.lists(st.one_of(GENERATED, LEGACY_PROGRAMS), min_size=1, max_size=3))):
+        inner = textwrap.indent(body, "    ") if body.strip() else "    pass\n"
+        header = draw(st.sampled_from([f"def unit{index}():", f"async def unit{index}():", f"class Unit{index}:"]))
+        units.append(f"{header}\n{inner}")
+    program = "\n".join(units)
+    assume(_valid(program))
+    return program
+
+
+DEFINITIONS = programs_in_definitions()
+
+
+@FUZZ
+@given(program=st.one_of(GENERATED, LEGACY_PROGRAMS, DEFINITIONS), needles=NEEDLES)
+def test_slicing_keeps_every_offset_and_what_it_keeps_parses(program: str, needles: list[str]) -> None:
+    sliced = relevant_code(program, needles)
+    if sliced is None:
+        return
+    event("sliced")
+    assert len(sliced) == len(program)
+    assert [match.span() for match in re.finditer(r"\r\n|\r|\n", sliced)] == [
+        match.span() for match in re.finditer(r"\r\n|\r|\n", program)
+    ]
+    assert all(kept == original or kept.isspace() or kept in '0"' for kept, original in zip(sliced, program))
+    _parse_quietly(sliced)
+
+
+@FUZZ
+@given(program=st.one_of(LEGACY_PROGRAMS, DEFINITIONS), issuer_host=ISSUER_HOSTS)
+def test_slicing_changes_no_finding(program: str, issuer_host: str | None) -> None:
+    def findings(slicing: bool) -> list[Finding] | None:
+        sliced_request = LintRequest(
+            codes=SLICED_CODES, enabled=SLICED_CODES, rule_options=RuleOptions(issuer_host=issuer_host), slicing=slicing
+        )
+        try:
+            return lint_source(SourceText(program, "utf-8"), "generated.py", CATALOG, sliced_request)
+        except SourceError:
+            return None
+
+    assert findings(slicing=True) == findings(slicing=False)
