@@ -12,7 +12,9 @@ Properties:
 - `fix` is idempotent;
 - `fix` leaves no fixable finding behind;
 - a file without a fixable finding is byte-identical after `fix`;
-- line endings, a BOM, form feeds and backslash continuations do not change what `fix` does.
+- line endings, a BOM, form feeds and backslash continuations do not change what `fix` does;
+- slicing keeps every offset and line break, what it keeps parses, and it changes no finding
+  (also on programs wrapped into functions and classes, where it has bodies to leave out).
 
 The default run is short and deterministic (for CI). For a long, random run:
 
