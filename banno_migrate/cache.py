@@ -18,7 +18,6 @@ with the result, and a change to any of those modules invalidates it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import time
@@ -28,6 +27,7 @@ from typing import Any, Iterable
 
 from banno_migrate import __version__
 from banno_migrate.findings import Applicability, Edit, Finding, Fix, Suppression
+from banno_migrate.temporary_files import new_temporary
 
 CACHE_DIR_NAME = ".banno-migrate-cache"
 _CACHEDIR_TAG = (
@@ -123,7 +123,7 @@ class FindingsCache:
             for shard, changed in self._changed.items():
                 entries = self._load(shard)
                 entries.update(changed)
-                descriptor, temporary = _new_temporary(self.folder)
+                descriptor, temporary = new_temporary(self.folder)
                 try:
                     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                         json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
@@ -168,13 +168,3 @@ def _finding(item: dict[str, Any]) -> Finding:
         **item,
     )
 
-
-def _new_temporary(folder: Path) -> tuple[int, Path]:
-    """A new file in `folder`, open for writing: `tempfile.mkstemp` without importing tempfile (a pre-commit run's start-up)."""
-    for attempt in itertools.count():
-        path = folder / f".{os.getpid()}-{time.monotonic_ns()}-{attempt}.tmp"
-        try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
-        except FileExistsError:
-            continue
-    raise AssertionError("unreachable")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +20,7 @@ from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Applicability, Edit, Finding
 from banno_migrate.languages import PYTHON, LintRequest
 from banno_migrate.source import SourceError, SourceText
+from banno_migrate.temporary_files import new_temporary
 
 MAX_ROUNDS = 10
 
@@ -136,7 +136,7 @@ def write_atomically(path: Path, data: bytes, original: bytes, target: Path | No
         # Root may write anything, and a rename ignores the file's own mode: ask the mode too.
         if not os.access(target, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise WriteError("cannot write: the file is read-only")
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        descriptor, temporary = new_temporary(target.parent, prefix=f".{target.name}.")
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror or exc}") from None
     try:

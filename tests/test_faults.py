@@ -220,7 +220,7 @@ def test_read_only_directory_is_one_line_and_the_file_untouched(project: Path, m
     def no_temporary_file(*args, **kwargs):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(fixer.tempfile, "mkstemp", no_temporary_file)
+    monkeypatch.setattr(fixer, "new_temporary", no_temporary_file)
     run = banno_migrate("fix", ".")
     assert run.code == 1, run
     assert run.problems == ["ro/app.py: cannot write: Permission denied"], run
