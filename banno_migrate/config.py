@@ -153,10 +153,6 @@ def load_config(path: Path, known_codes: Collection[str]) -> Settings:
     return Settings(**fields, root=path.parent.resolve(), source=path)
 
 
-# Blank lines and comment lines only: a YAML document with nothing in it.
-_COMMENTS_ONLY = re.compile(rb"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*[ \t]*(?:#[^\r\n]*)?")
-
-
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -186,13 +182,10 @@ def _unique_key_loader():
 
 
 def _read_yaml_table(path: Path) -> Mapping[Any, Any]:
-    raw = _read_bytes(path)
-    if _COMMENTS_ONLY.fullmatch(raw):
-        return {}  # all defaults, as YAML would say, without importing PyYAML (a pre-commit run's start-up)
     import yaml  # lazily: only YAML users should pay for importing PyYAML
 
     try:
-        document = yaml.load(raw, Loader=_unique_key_loader())
+        document = yaml.load(_read_bytes(path), Loader=_unique_key_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

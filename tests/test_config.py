@@ -624,15 +624,3 @@ def test_import_does_not_pull_in_heavy_modules() -> None:
     )
     assert result.stdout.strip() == "[]"
 
-
-def test_a_config_of_comments_only_is_all_defaults_without_pyyaml(tmp_path: Path) -> None:
-    config = tmp_path / ".banno-migrate.yaml"
-    config.write_text("# banno-migrate: every rule, default settings\n\n   # nothing else\n", encoding="utf-8")
-    code = (
-        "import sys; from pathlib import Path; from banno_migrate.config import Settings, load_config; "
-        f"config = Path({str(config)!r}); settings = load_config(config, ['BM001']); "
-        "print(settings == Settings(root=config.parent.resolve(), source=config), 'yaml' in sys.modules)"
-    )
-    root = Path(__file__).resolve().parents[1]
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
-    assert result.stdout.split() == ["True", "False"]
