@@ -231,7 +231,7 @@ def _yaml_load(text: str, source: Path) -> Any:
 @cache
 def load_catalog(directory: Path | None = None) -> Catalog:
     directory = directory or data_dir("rules")
-    texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.yaml"))}
+    texts = _read_texts(directory)
     fingerprint = _fingerprint(texts)
     heads = _compiled_heads(directory / COMPILED_FILE, fingerprint)
     rules: dict[str, RuleSpec] = {}
@@ -254,9 +254,13 @@ def compile_catalog(directory: Path) -> str:
     """The JSON of COMPILED_FILE for the YAML files of `directory` (see hatch_build.py)."""
     import json
 
-    texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.yaml"))}
+    texts = _read_texts(directory)
     heads = {name: _yaml_load(_split(text)[0], directory / name) for name, text in texts.items()}
     return json.dumps({"fingerprint": _fingerprint(texts), "heads": heads}, sort_keys=True)
+
+
+def _read_texts(directory: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.yaml"))}
 
 
 def _fingerprint(texts: dict[str, str]) -> str:

@@ -32,6 +32,8 @@ import re
 import warnings
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from banno_migrate.suppressions import UNUSED_SUPPRESSION
+
 if TYPE_CHECKING:
     from banno_migrate.catalog import Catalog
     from banno_migrate.languages import LintRequest
@@ -43,8 +45,6 @@ _GLOBAL = re.compile(r"\bglobal\b")
 
 def slice_needles(catalog: Catalog, request: LintRequest) -> tuple[str, ...] | None:
     """The strings whose function bodies the request's rules need, or None when they need every body."""
-    from banno_migrate.suppressions import UNUSED_SUPPRESSION
-
     if request.report_unused_suppressions and UNUSED_SUPPRESSION in request.enabled:
         return None  # a suppression comment in any body may be unused
     needles: list[str] = []
@@ -95,8 +95,7 @@ class _Slicer:
         self._kept: set[ast.AST] = set()
 
     def unneeded(self, body: list[ast.stmt]) -> Iterator[tuple[int, int]]:
-        functions = list(self._functions(body))
-        self._keep(functions, set(self._needled_bindings(body)))
+        self._keep(list(self._functions(body)), set(self._needled_bindings(body)))
         return self._regions(body)
 
     def _needled_bindings(self, body: list[ast.stmt]) -> Iterator[str]:
@@ -110,17 +109,18 @@ class _Slicer:
                         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                             yield node.id
 
-    def _functions(self, body: list[ast.stmt]) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]]:
-        """Each function of the module and of its classes (not those inside functions), with its text."""
+    def _functions(self, body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Each function of the module and of its classes (not those inside functions)."""
         for statement in body:
             if isinstance(statement, ast.ClassDef):
                 yield from self._functions(statement.body)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield statement, self._code(statement)
+                yield statement
 
-    def _keep(self, functions: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]], bound: set[str]) -> None:
+    def _keep(self, functions: list[ast.FunctionDef | ast.AsyncFunctionDef], bound: set[str]) -> None:
         pending = []
-        for function, code in functions:
+        for function in functions:
+            code = self._code(function)
             if any(needle in code for needle in self._needles) or _GLOBAL.search(code):
                 self._kept.add(function)
             else:
@@ -152,8 +152,8 @@ class _Slicer:
     def _class(self, node: ast.ClassDef) -> Iterator[tuple[int, int]]:
         # Nothing in a class without a needle or a kept method is reached from elsewhere but its name,
         # which the header binds.
-        if not self._holds_needle(self._definition_start(node), self._end(node)) and not any(
-            function in self._kept for function, _ in self._functions(node.body)
+        if not self._holds_needle(self._definition_start(node), self._end(node)) and self._kept.isdisjoint(
+            self._functions(node.body)
         ):
             region = self._statements(node.body, [])
             if region is not None:

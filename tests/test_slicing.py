@@ -236,7 +236,7 @@ def _without_slice_context(catalog):
 
 
 def _keep_only_needles(self, functions, bound) -> None:  # slicing without following values between functions
-    self._kept.update(function for function, code in functions if any(needle in code for needle in self._needles))
+    self._kept.update(function for function in functions if any(needle in self._code(function) for needle in self._needles))
 
 
 @pytest.mark.parametrize(
