@@ -80,10 +80,15 @@ def test_the_process_pool_changes_nothing(corpus: Path, reference: list[tuple], 
     assert _results(corpus, _options(jobs=2)) == reference
 
 
-def test_the_cache_replays_what_a_cold_run_found(corpus: Path, reference: list[tuple], tmp_path: Path) -> None:
-    cold_cache = FindingsCache(tmp_path, "key")
-    assert _results(corpus, _options(jobs=1), cold_cache) == reference
-    assert cold_cache.changed == 0 and list((tmp_path / ".banno-migrate-cache").rglob("*.json"))  # saved
-    warm_cache = FindingsCache(tmp_path, "key")
-    assert _results(corpus, _options(jobs=1), warm_cache) == reference
-    assert warm_cache.changed == 0, "a warm run over unchanged files should lint nothing"
+def test_the_cache_replays_what_a_cold_run_found(
+    corpus: Path, reference: list[tuple], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _results(corpus, _options(jobs=1), FindingsCache(tmp_path, "key")) == reference
+    assert list((tmp_path / ".banno-migrate-cache").rglob("*.json"))  # saved
+
+    def never(*args: object) -> None:
+        raise AssertionError("a warm run over unchanged files should neither lint nor record anything")
+
+    monkeypatch.setattr(engine, "_check_job", never)
+    monkeypatch.setattr(FindingsCache, "store", never)
+    assert _results(corpus, _options(jobs=1), FindingsCache(tmp_path, "key")) == reference
