@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from banno_migrate.catalog import Catalog, load_catalog
 from banno_migrate.findings import FileError, Finding
-from banno_migrate.languages import PYTHON, FileTypes, Language, LintRequest
+from banno_migrate.languages import PYTHON, FileTypes, Language, LintRequest, lint_file
 from banno_migrate.prefilter import Prefilter
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.selection import RuleSelection
@@ -261,7 +261,7 @@ def _check_job(job: _Job, options: RunOptions, catalog: Catalog) -> FileReport:
     request = _request(job, options)
     try:
         source = frontend.decode(job.data)
-        report.findings = frontend.lint_source(source, job.display, catalog, request, job.path)
+        report.findings = lint_file(frontend, source, job.display, catalog, request, job.path)
     except SourceError as exc:
         report.error = FileError(job.display, str(exc))
     report.dependencies = frozenset(request.consulted)

@@ -18,7 +18,7 @@ from types import ModuleType
 
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Applicability, Edit, Finding
-from banno_migrate.languages import PYTHON, LintRequest
+from banno_migrate.languages import PYTHON, LintRequest, lint_file
 from banno_migrate.source import SourceError, SourceText
 from banno_migrate.temporary_files import new_temporary
 
@@ -90,7 +90,7 @@ def fix_source(
     """
     frontend = frontend or PYTHON.load()
     text = source.text
-    findings = frontend.lint_source(source, path, catalog, request, file)
+    findings = lint_file(frontend, source, path, catalog, request, file)
     outcome = FixOutcome(text=text, remaining=findings, initial=findings)
     for _ in range(MAX_ROUNDS):
         applicable = [finding for finding in findings if _applicable(finding, unsafe_fixes)]
@@ -100,7 +100,7 @@ def fix_source(
         new_text = apply_edits(text, edits)
         try:
             # Linting parses the new text with the file's parser: that parse is half of the check.
-            findings = frontend.lint_source(SourceText(new_text, source.encoding), path, catalog, request, file)
+            findings = lint_file(frontend, SourceText(new_text, source.encoding), path, catalog, request, file)
             frontend.verify(new_text)
         except SourceError as exc:
             codes = ", ".join(sorted({finding.rule for finding in chosen}))
@@ -144,7 +144,8 @@ def write_atomically(path: Path, data: bytes, original: bytes, target: Path | No
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+        # (POSIX only: Windows has neither owners of this kind nor os.geteuid.)
+        if hasattr(os, "geteuid") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
             os.chown(temporary, info.st_uid, info.st_gid)  # before chmod: chown clears set-id bits
         os.chmod(temporary, mode & 0o7777)
         os.replace(temporary, target)

@@ -105,8 +105,5 @@ def lint_source(
     comments = _CommentCollector(analysed)
     modules = ProjectModules(file, request.consulted)
     cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
-    try:
-        MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
-    except RecursionError:
-        raise SourceError("cannot analyse: expressions nested too deeply") from None
+    MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
     return finish(context.findings, comments.suppressions, source, path, catalog, request)

@@ -335,3 +335,22 @@ def test_deeply_nested_blocks(project: Path) -> None:
     lines.append(" " * depth + f'url = "{URL}"')
     data = ("\n".join(lines) + "\n").encode()
     assert_fixed_exactly(project, "blocks.py", data, data.replace(OLD.encode(), NEW.encode()))
+
+
+@pytest.mark.parametrize(
+    ("name", "deep"),
+    [
+        ("deep.json", "[" * 2000 + f'"{URL}"' + "]" * 2000),
+        ("deep.yaml", "key: " + "[" * 2000 + URL + "]" * 2000),
+        ("deep.toml", "key = " + "[" * 2000 + f'"{URL}"' + "]" * 2000),
+    ],
+)
+def test_deep_nesting_in_any_language_is_that_file_s_one_line_error(project: Path, name: str, deep: str) -> None:
+    """A stack exhausted by one file's nesting costs that file only, whatever its front end."""
+    put(project, name, (deep + "\n").encode())
+    good = put(project, "good.py", LEGACY_LINE)
+    run = banno_migrate("fix", ".")
+    assert run.code == 1, run
+    assert len(run.problems) == 1 and run.problems[0].startswith(f"{name}: "), run
+    assert "internal error" not in run.err
+    assert good.read_bytes() == f'URL = "{FIXED_URL}"\n'.encode()

@@ -22,9 +22,15 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from banno_migrate.rule_options import RuleOptions
+
+if TYPE_CHECKING:
+    from banno_migrate.catalog import Catalog
+    from banno_migrate.findings import Finding
+    from banno_migrate.source import SourceText
 
 # The rules that read configuration values (endpoints, issuers, scopes, prompt).
 CONFIG_CODES = frozenset({"BM001", "BM002", "BM004", "BM006", "BM100"})
@@ -103,3 +109,20 @@ class LintRequest:
     slicing: bool = True  # Python: function bodies no rule needs are left out of the parse (banno_migrate/slicing.py)
     # Filled by the front end: other files the findings depend on (the cache checks them).
     consulted: set[str] = field(default_factory=set, compare=False)
+
+
+def lint_file(
+    frontend: ModuleType, source: SourceText, path: str, catalog: Catalog, request: LintRequest, file: Path | None = None
+) -> list[Finding]:
+    """`frontend.lint_source`, with what no front end may let out turned into the file's one-line error.
+
+    Every front end walks its syntax tree recursively somewhere (LibCST's visitors,
+    tree-sitter readers, JSON/YAML/TOML values): a file nested deeply enough
+    exhausts the stack, which must cost that file, not the run.
+    """
+    from banno_migrate.source import SourceError
+
+    try:
+        return frontend.lint_source(source, path, catalog, request, file)
+    except RecursionError:
+        raise SourceError("cannot analyse: nested too deeply") from None
