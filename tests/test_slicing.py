@@ -168,9 +168,15 @@ def test_unused_suppressions_need_every_comment() -> None:
     assert slice_needles(CATALOG, request) is None
 
 
-def test_extra_claims_are_needles_of_a_rule_that_includes_claims() -> None:
-    request = LintRequest(codes=frozenset({"BM001"}), rule_options=RuleOptions(extra_claims=("branch_code",)))
-    assert "branch_code" not in (slice_needles(CATALOG, request) or ())
+def test_claim_names_are_needles_only_of_a_rule_that_includes_claims() -> None:
+    # BM005, the one rule that includes them, keeps every body: give it a slice context to see its needles.
+    rules = dict(CATALOG.rules, BM005=dataclasses.replace(CATALOG.rules["BM005"], slice_context=()))
+    catalog = dataclasses.replace(CATALOG, rules=rules)
+    options = RuleOptions(extra_claims=("branch_code",))
+    claims_rule = slice_needles(catalog, LintRequest(codes=frozenset({"BM005"}), rule_options=options)) or ()
+    assert {"institution_id", "branch_code"} <= set(claims_rule)
+    other_rule = slice_needles(catalog, LintRequest(codes=frozenset({"BM001"}), rule_options=options)) or ()
+    assert "branch_code" not in other_rule and "institution_id" not in other_rule
 
 
 def _findings(path: Path, slicing: bool) -> list[dict]:
@@ -233,6 +239,18 @@ def _without_slice_context(catalog):
             for code, spec in catalog.rules.items()
         },
     )
+
+
+def _keep_nothing(self, functions, bound) -> None:
+    pass
+
+
+@pytest.mark.parametrize("path", [path for path in PROGRAMS if path.stem != "claims_helper"], ids=lambda path: path.stem)
+def test_each_program_s_finding_needs_a_body_that_slicing_keeps(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every function body left out, each program's findings change: its kept bodies matter."""
+    whole = _findings(path, slicing=False)
+    monkeypatch.setattr(slicing._Slicer, "_keep", _keep_nothing)
+    assert _findings(path, slicing=True) != whole
 
 
 def _keep_only_needles(self, functions, bound) -> None:  # slicing without following values between functions
