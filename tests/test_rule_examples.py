@@ -110,6 +110,18 @@ def test_found_examples_pass_the_prefilter(spec: RuleSpec, example: Example) -> 
     assert spec.code in candidates, "the prefilter would skip this file: add a trigger to the rule's YAML"
 
 
+@pytest.mark.parametrize(
+    ("spec", "example"), [case for case in _cases("not_found") if case.values[1].language != "python"]
+)
+def test_not_found_examples_reach_the_rule(spec: RuleSpec, example: Example) -> None:
+    """A "must not find" example the prefilter would skip never runs the rule's code in a real run.
+
+    (JavaScript and configuration files; many older Python examples show what needs no trigger.)
+    """
+    candidates = Prefilter(CATALOG).candidates(example.code.encode(), frozenset({spec.code}), python=False)
+    assert spec.code in candidates, "the prefilter skips this example: give it the trigger it is about"
+
+
 @pytest.mark.parametrize(("spec", "example"), _cases("not_found"))
 def test_not_found(spec: RuleSpec, example: Example) -> None:
     assert _findings(spec, example) == []
