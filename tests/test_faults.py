@@ -382,8 +382,11 @@ def unprivileged():
         helper.give(root)
         helper.give(put(root / ".banno-migrate.yaml", b""))
         probe = helper.run("--version")
-        if probe.returncode != 0:
+        # As root the tests run as `nobody`, who may not reach this checkout's virtualenv: skip then. Not as
+        # root, nothing stands between the test and the console script: a failure is a failure.
+        if IS_ROOT and probe.returncode != 0:
             pytest.skip(f"the console script does not run unprivileged: {probe.stderr.strip()[:200]}")
+        assert probe.returncode == 0, probe.stderr
         yield helper
     finally:
         for path in top.rglob("*"):
