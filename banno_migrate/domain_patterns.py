@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Callable, Iterable
+from urllib.parse import quote
 
 from banno_migrate.findings import Applicability
 
@@ -31,6 +32,15 @@ class Destination(Enum):
     BANNO = "banno"
     OTHER = "other"  # a URL known well enough to be another provider's
     UNKNOWN = "unknown"
+
+
+def combined_destination(kinds: Iterable[Destination], named_banno: bool = False) -> Destination:
+    """Of a request with several possible URLs: Banno when any is (or a name says so), other when all
+    are known others', else unknown."""
+    kinds = set(kinds)
+    if Destination.BANNO in kinds or named_banno:
+        return Destination.BANNO
+    return Destination.OTHER if kinds == {Destination.OTHER} else Destination.UNKNOWN
 
 
 # A known host, or a known path: a URL of its own rather than a path after an unknown base.
@@ -88,6 +98,9 @@ class DomainText:
         self._endpoint_host = re.compile(domain.endpoint_host_pattern)
         token = re.escape(domain.removed_scope)
         self._removed_scope = re.compile(rf"(?:(?<=^)|(?<=[ +{HOLE}=])|(?<=%20)){token}(?=$|[ +{HOLE}&]|%20)")
+        # The bare token: space, `+` or `%20` separated; a namespaced scope ends in `/offline_access`.
+        offline = re.escape(domain.legacy_offline_access)
+        self._legacy_offline = re.compile(rf"(?:(?<=^)|(?<=[\s+={HOLE}])|(?<=%20)){offline}(?=$|[\s+&{HOLE}]|%20)")
 
     def unversioned_endpoints(self, text: str, hole_hint: Callable[[int], str]) -> list[EndpointMatch]:
         """BM001: the legacy path with a known base, and `/oidc/<endpoint>` after an unknown base named for Banno.
@@ -170,6 +183,16 @@ class DomainText:
                 found.append(ScopeToken(token.start(), token.end(), removal))
         return found
 
+    def legacy_offline_tokens(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """BM006: each bare `offline_access` in text[start:end]."""
+        return [match.span() for match in self._legacy_offline.finditer(text, start, len(text) if end is None else end)]
+
+    def offline_scope(self, written: str, in_query: bool) -> str:
+        """BM006's replacement for a bare `offline_access` written in `written`: in a URL the scope is
+        percent-encoded, unless the query already writes raw spaces."""
+        scope = self.domain.offline_access_scope
+        return quote(scope, safe="") if in_query and " " not in written else scope
+
     def looks_like_scope_string(self, text: str) -> bool:
         """Space-separated scope names with at least one standard OIDC scope, and nothing else."""
         tokens = [token for token in SCOPE_SEPARATOR.split(text) if token]
@@ -221,6 +244,16 @@ QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
 TOKEN_REQUEST_PARAMETERS = frozenset({"code", "grant_type", "client_secret", "code_verifier", "refresh_token"})
 _URL_OR_DOTTED_SCOPE = re.compile(r"[\w\-]+(?:[.:/][\w\-.:/]*)+")  # https://api.banno.com/..., a.b.read
 _QUERY_SCOPE = re.compile(rf"[?&]scope=([^&#\s'\"{HOLE}]*)")  # the value of a URL's `scope` parameter
+
+
+def query_parameter_removal(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """What removing the parameter text[start:end] (`prompt=consent`) takes: the `&` before it, or the
+    `&` after it when it comes first; None when it is the query's only parameter."""
+    if start > 0 and text[start - 1] == "&":
+        return start - 1, end
+    if text.startswith("&", end):
+        return start, end + 1
+    return None
 
 
 def query_segments(text: str) -> list[tuple[str | None, int, int]]:

@@ -35,7 +35,7 @@ from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
 from banno_migrate.catalog import Domain
-from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, Destination, query_segments
+from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, Destination, combined_destination, query_segments
 
 _MAX_DEPTH = 8  # how many names deep a value is followed
 
@@ -123,10 +123,7 @@ class AuthorizationRequest:
 
     def destination(self, domain: Domain) -> Destination:
         """Banno when any URL it goes to is Banno's, other when all of them are known others'."""
-        kinds = {_classify(url, domain) for url in self.urls}
-        if Destination.BANNO in kinds:
-            return Destination.BANNO
-        return Destination.OTHER if kinds == {Destination.OTHER} else Destination.UNKNOWN
+        return combined_destination(_classify(url, domain) for url in self.urls)
 
 
 def _classify(url: Url, domain: Domain) -> Destination:

@@ -70,15 +70,20 @@ holds an escape, a folded line or a HOLE makes the finding fixless, never wrong.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, Sequence
-from urllib.parse import quote, unquote_plus
+from urllib.parse import unquote_plus
 
 from banno_migrate.catalog import Catalog, Domain
-from banno_migrate.domain_patterns import HOLE, TOKEN_REQUEST_PARAMETERS, Destination, query_segments
+from banno_migrate.domain_patterns import (
+    HOLE,
+    TOKEN_REQUEST_PARAMETERS,
+    Destination,
+    combined_destination,
+    query_parameter_removal,
+    query_segments,
+)
 from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
@@ -149,12 +154,6 @@ class StringChecks:
         self.domain: Domain = catalog.domain
         self.options = options or RuleOptions()
         self.codes = frozenset(codes) & CODES
-
-    @cached_property
-    def _offline_token(self) -> re.Pattern[str]:
-        """The bare token: space, `+` or `%20` separated; a namespaced scope ends in `/offline_access`."""
-        token = re.escape(self.domain.legacy_offline_access)
-        return re.compile(rf"(?:(?<=^)|(?<=[\s+={HOLE}])|(?<=%20)){token}(?=$|[\s+&{HOLE}]|%20)")
 
     # Entry points.
     def issuer_host(self, values: Iterable[Value]) -> str | None:
@@ -259,10 +258,8 @@ class StringChecks:
     def destination(self, urls: Iterable[Value], names: Iterable[str] = ()) -> Destination:
         """Banno when a URL has Banno's API path or a name says Banno; other when every URL is known to be
         another's; else unknown (judged by path, not host: institutions serve Banno from their own domains)."""
-        kinds = {self._url_destination(url) for url in urls}
-        if Destination.BANNO in kinds or any("banno" in name.lower() for name in names):
-            return Destination.BANNO
-        return Destination.OTHER if kinds == {Destination.OTHER} else Destination.UNKNOWN
+        kinds = (self._url_destination(url) for url in urls)
+        return combined_destination(kinds, named_banno=any("banno" in name.lower() for name in names))
 
     def _url_destination(self, url: Value) -> Destination:
         path = url.text.split("?", 1)[0]
@@ -271,10 +268,8 @@ class StringChecks:
 
     def _offline_replacements(self, value: Value, start: int, end: int, *, in_query: bool) -> list[ValueEdit]:
         """Replace each bare `offline_access` by Banno's scope (percent-encoded in a query without raw spaces)."""
-        scope = self.domain.offline_access_scope
-        if in_query and " " not in value.text[start:end]:
-            scope = quote(scope, safe="")
-        return [ValueEdit(value, *match.span(), scope) for match in self._offline_token.finditer(value.text, start, end)]
+        scope = self.domain.text.offline_scope(value.text[start:end], in_query)
+        return [ValueEdit(value, *span, scope) for span in self.domain.text.legacy_offline_tokens(value.text, start, end)]
 
     def _consent_finding(
         self,
@@ -313,13 +308,8 @@ def query_parameters(text: str) -> list[tuple[str, int, int]]:
 
 
 def _query_parameter_removal(value: Value, start: int, end: int) -> ValueEdit | None:
-    """`&prompt=consent` goes with the `&` before it, or the `&` after it when it comes first."""
-    text = value.text
-    if start > 0 and text[start - 1] == "&":
-        return ValueEdit(value, start - 1, end, "")
-    if text.startswith("&", end):
-        return ValueEdit(value, start, end + 1, "")
-    return None
+    removal = query_parameter_removal(value.text, start, end)
+    return ValueEdit(value, *removal, "") if removal is not None else None
 
 
 class Reporter:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from functools import cached_property
-from urllib.parse import quote
 
 import libcst as cst
 from libcst.metadata import PositionProvider
@@ -16,7 +13,7 @@ from banno_migrate.analysis.authorization_requests import (
     Parameter,
     Span,
 )
-from banno_migrate.analysis.strings import HOLE
+from banno_migrate.domain_patterns import query_parameter_removal
 from banno_migrate.findings import Applicability, Edit
 from banno_migrate.rules.base import Rule
 from banno_migrate.rules.edits import remove_item
@@ -26,12 +23,6 @@ from banno_migrate.source import SourceText
 class ConsentRefreshHack(Rule):
     CODE = "BM006"
     METADATA_DEPENDENCIES = (PositionProvider, AuthorizationRequestProvider)
-
-    @cached_property
-    def _legacy_scope(self) -> re.Pattern[str]:
-        """The bare token: space, `+` or `%20` separated; a namespaced scope ends in `/offline_access`."""
-        token = re.escape(self.domain.legacy_offline_access)
-        return re.compile(rf"(?:(?<=^)|(?<=[\s+={HOLE}])|(?<=%20)){token}(?=$|[\s+&{HOLE}]|%20)")
 
     def visit_Module(self, node: cst.Module) -> None:
         for request in self.get_metadata(AuthorizationRequestProvider, node):
@@ -57,16 +48,13 @@ class ConsentRefreshHack(Rule):
 
     def _legacy_tokens(self, scope: Parameter) -> list[tuple[Span, int, int]]:
         return [
-            (span, match.start(), match.end())
+            (span, start, end)
             for span in scope.spans
-            for match in self._legacy_scope.finditer(span.value.text, span.start, span.end)
+            for start, end in self.domain.text.legacy_offline_tokens(span.value.text, span.start, span.end)
         ]
 
     def _replacement(self, span: Span, start: int, end: int) -> Edit | None:
-        # In a URL the scope is percent-encoded, unless the query already writes raw spaces.
-        scope = self.domain.offline_access_scope
-        if span.in_query and " " not in span.text:
-            scope = quote(scope, safe="")
+        scope = self.domain.text.offline_scope(span.text, span.in_query)
         return span.value.edit(self.context.source, start, end, scope)
 
     def _removal(self, prompt: Parameter) -> Edit | None:
@@ -78,10 +66,5 @@ class ConsentRefreshHack(Rule):
 
 
 def _remove_query_parameter(parameter: Span, source: SourceText) -> Edit | None:
-    """`&prompt=consent` goes with the `&` before it, or the `&` after it when it comes first."""
-    text = parameter.value.text
-    if parameter.start > 0 and text[parameter.start - 1] == "&":
-        return parameter.value.edit(source, parameter.start - 1, parameter.end, "")
-    if text.startswith("&", parameter.end):
-        return parameter.value.edit(source, parameter.start, parameter.end + 1, "")
-    return None
+    removal = query_parameter_removal(parameter.value.text, parameter.start, parameter.end)
+    return parameter.value.edit(source, *removal, "") if removal is not None else None
