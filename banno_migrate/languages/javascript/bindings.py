@@ -48,6 +48,7 @@ _BINDING_PARENTS: dict[str, str | None] = {
     "augmented_assignment_expression": "left",
 }
 _BINDING_NODES = ("shorthand_property_identifier_pattern",)
+_MAX_NAMES = 8  # how many `const` names deep `resolve` follows
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,6 @@ class Bindings:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self._counts: Counter[str] = Counter()
-        self._constants: dict[str, Node] = {}  # name -> the value of its `const` declarator
         self._declarators: dict[str, Node] = {}  # name -> its `const`/`let`/`var` declarator
         self._imports: dict[str, Import] = {}
         self._reads: dict[str, list[Node]] = {}  # name -> the identifiers that read it
@@ -92,10 +92,6 @@ class Bindings:
             return
         if name.type == "identifier":
             self._declarators[self.tree.source(name)] = declarator
-        declaration = self.tree.parent(declarator)
-        if name.type == "identifier" and declaration is not None and declaration.type == "lexical_declaration":
-            if self.tree.source(declaration).startswith("const"):
-                self._constants[self.tree.source(name)] = value
         required = self.required(value)
         if required is None:
             return
@@ -159,10 +155,22 @@ class Bindings:
     # Queries
     def constant(self, name: Node) -> Node | None:
         """The value of the `const` an identifier reads, when the file binds that name only there."""
-        text = self.tree.source(name)
-        if self._counts[text] != 1:
+        declarator = self.declarator(name)
+        declaration = self.tree.parent(declarator) if declarator is not None else None
+        if declaration is None or declaration.type != "lexical_declaration":
             return None
-        return self._constants.get(text)
+        kind = declaration.child_by_field_name("kind")
+        return declarator.child_by_field_name("value") if kind is not None and kind.type == "const" else None
+
+    def resolve(self, node: Node) -> Node:
+        """The expression `node` stands for, through wrappers and `const` names bound once (a few deep: cycles end)."""
+        node = unwrap(node)
+        for _ in range(_MAX_NAMES):
+            bound = self.constant(node) if node.type == "identifier" else None
+            if bound is None:
+                return node
+            node = unwrap(bound)
+        return node
 
     def declarator(self, name: Node) -> Node | None:
         """The declarator of the name an identifier reads (`const`, `let` or `var`), when the file binds it once."""
@@ -205,3 +213,11 @@ def unwrap(node: Node) -> Node:
     while node.type in WRAPPERS and node.named_children:
         node = node.named_children[0] if node.type != "type_assertion" else node.named_children[-1]
     return node
+
+
+def outermost(tree: Tree, node: Node) -> tuple[Node, Node | None]:
+    """The outermost wrapper around `node` (or `node` itself), and its parent: what the value is given to."""
+    parent = tree.parent(node)
+    while parent is not None and parent.type in WRAPPERS:
+        node, parent = parent, tree.parent(parent)
+    return node, parent

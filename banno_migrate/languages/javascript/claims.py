@@ -30,11 +30,19 @@ from functools import cached_property
 from tree_sitter import Node
 
 from banno_migrate.findings import Applicability, Edit
-from banno_migrate.languages.javascript.bindings import WRAPPERS, unwrap
+from banno_migrate.languages.javascript.bindings import outermost, unwrap
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.requests import OPENID_CLIENT, PASSPORT
 from banno_migrate.languages.javascript.syntax import Tree
-from banno_migrate.languages.javascript.values import ADDERS, JsValue, arguments_of, dotted_name, method_name, receiver_of
+from banno_migrate.languages.javascript.values import (
+    ADDERS,
+    JsValue,
+    arguments_of,
+    dotted_name,
+    method_name,
+    operator_of,
+    receiver_of,
+)
 from banno_migrate.languages.string_checks import ValueEdit
 
 CODE = "BM005"
@@ -161,7 +169,7 @@ class _Claims:
             return self._member(node, depth)
         if node.type == "call_expression":
             return self._call(node, depth)
-        if node.type == "binary_expression" and self.tree.source(node.child_by_field_name("operator")) in ("||", "??"):
+        if node.type == "binary_expression" and operator_of(node) in ("||", "??"):
             return self.evidence(node.child_by_field_name("left"), depth + 1)
         return None
 
@@ -243,7 +251,7 @@ class _Claims:
         for node in self.tree.nodes("subscript_expression"):
             self._subscript_read(node)
         for node in self.tree.nodes("binary_expression"):
-            if self.tree.source(node.child_by_field_name("operator")) == "in":
+            if operator_of(node) == "in":
                 self._key_read(node.child_by_field_name("right"), node.child_by_field_name("left"))
         for declarator in self.tree.nodes("variable_declarator"):
             self._destructuring(declarator)
@@ -291,8 +299,7 @@ class _Claims:
             return
         if unwrap(key).type == "identifier":  # CLAIM = "institution_id"; claims[CLAIM]: the name may mean more
             applicability = Applicability.UNSAFE
-        edit = ValueEdit(self.context.value(value), 0, len(value.text), self.context.domain.claim_namespace + value.text)
-        self._report(key, value.text, "read", [edit], applicability)
+        self._report(key, value.text, "read", [self._namespaced(value, 0, len(value.text))], applicability)
 
     def _is_written(self, node: Node) -> bool:
         parent = self.tree.parent(node)
@@ -300,7 +307,7 @@ class _Claims:
             return False
         if parent.type in ("assignment_expression", "augmented_assignment_expression"):
             return parent.child_by_field_name("left") == node
-        if parent.type == "unary_expression" and self.tree.source(parent.child_by_field_name("operator")) == "delete":
+        if parent.type == "unary_expression" and operator_of(parent) == "delete":
             return True
         return parent.type == "call_expression" and parent.child_by_field_name("function") == node
 
@@ -351,9 +358,7 @@ class _Claims:
         """The object of an `id_token` / `userinfo` member when it asks for claims (null or an object each)."""
         if node is None:
             return None
-        node = unwrap(node)
-        if node.type == "identifier" and (bound := self.bindings.constant(node)) is not None:
-            node = unwrap(bound)
+        node = self.bindings.resolve(node)
         if node.type != "object":
             return None
         asks = all(
@@ -367,9 +372,7 @@ class _Claims:
         """Whether a value is what the `claims` parameter of an authorization request gets."""
         if depth > 4:
             return False
-        parent = self.tree.parent(node)
-        while parent is not None and parent.type in WRAPPERS:
-            node, parent = parent, self.tree.parent(parent)
+        node, parent = outermost(self.tree, node)
         if parent is None:
             return False
         if parent.type == "pair":
@@ -401,9 +404,7 @@ class _Claims:
             literal = value.literal_at(match.start(1))
             if literal is None:
                 continue
-            claim = match.group(1)
-            edit = ValueEdit(self.context.value(value), *match.span(1), self.context.domain.claim_namespace + claim)
-            self._report(literal, claim, "requested", [edit], Applicability.SAFE)
+            self._report(literal, match.group(1), "requested", [self._namespaced(value, *match.span(1))], Applicability.SAFE)
 
     # Edits and reports
     def _quoted(self, claim: str) -> str:
@@ -414,9 +415,11 @@ class _Claims:
         if key.type in ("property_identifier", "identifier"):
             return Edit(self.tree.start(key), self.tree.end(key), self._quoted(claim))
         value = self.values.of(key)
-        if value is None:
-            return None
-        return ValueEdit(self.context.value(value), 0, len(value.text), self.context.domain.claim_namespace + claim)
+        return self._namespaced(value, 0, len(value.text)) if value is not None else None
+
+    def _namespaced(self, value: JsValue, start: int, end: int) -> ValueEdit:
+        """The claim written at `value.text[start:end]`, with the namespace put before it."""
+        return ValueEdit(self.context.value(value), start, end, self.context.domain.claim_namespace + value.text[start:end])
 
     def _report(self, node: Node, claim: str, what: str, edits, applicability: Applicability) -> None:
         replacement = self.context.domain.claim_namespace + claim

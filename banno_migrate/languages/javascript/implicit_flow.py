@@ -18,35 +18,27 @@ from banno_migrate.languages.javascript.bindings import WRAPPERS
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.domain_patterns import asks_for_tokens
 from banno_migrate.languages.javascript.parameters import OAuthParameter
-from banno_migrate.languages.javascript.values import JsValue, arguments_of, method_name, receiver_of
+from banno_migrate.languages.javascript.values import first_argument, method_name, receiver_of
 
 CODE = "BM003"
 RESPONSE_TYPE = OAuthParameter("response_type")
 _TOKEN_KEYS = frozenset({"access_token", "id_token"})
-_TOKEN_PATTERN = re.compile(r"(?:access_token|id_token)=")
+_TOKEN_PATTERN = re.compile("|".join(f"{re.escape(key)}=" for key in sorted(_TOKEN_KEYS)))  # `#access_token=...`
 _READ_METHODS = frozenset({"get", "getAll", "has"})
 _PATTERN_METHODS = frozenset({"match", "exec", "test", "replace", "matchAll", "split", "indexOf", "includes", "search"})
 _MAX_FLOW = 6  # how many names and calls a fragment is followed through
 
 
 def check(context: Context) -> None:
-    for value in context.values.all:
-        if not value.role.prose:
-            _check_response_types(context, value)
+    for literal, response_type in RESPONSE_TYPE.written(context.values):
+        if asks_for_tokens(response_type):
+            context.report_node(CODE, literal, found=f"response_type '{response_type}'")
     for member in context.tree.nodes("member_expression"):
         if _is_hash(context, member) and _FragmentFlow(context).reads_token(member, 0):
             context.report_node(CODE, member, found="tokens read from the redirect URL's fragment")
     for call in context.tree.nodes("call_expression"):
         if method_name(context.tree, call) == "split" and _splits_at_token(context, call):
             context.report_node(CODE, call, found="tokens read from the redirect URL's fragment")
-
-
-def _check_response_types(context: Context, value: JsValue) -> None:
-    for start, end in RESPONSE_TYPE.spans(value, context.values):
-        response_type = value.text[start:end]
-        literal = value.literal_at(start)
-        if literal is not None and asks_for_tokens(response_type):
-            context.report_node(CODE, literal, found=f"response_type '{response_type}'")
 
 
 def _is_hash(context: Context, member: Node) -> bool:
@@ -59,8 +51,7 @@ def _splits_at_token(context: Context, call: Node) -> bool:
     receiver = context.tree.source(receiver_of(call))
     if receiver.endswith(".hash"):
         return False  # the fragment flow reports it, at the `.hash`
-    args = arguments_of(call)
-    separator = context.values.text(args[0]) if args else None
+    separator = context.values.text(first_argument(call))
     return separator is not None and separator.startswith("#") and bool(_TOKEN_PATTERN.match(separator[1:]))
 
 
@@ -104,8 +95,7 @@ class _FragmentFlow:
         call = tree.parent(parent)
         if call is None or call.type != "call_expression" or call.child_by_field_name("function") != parent:
             return False
-        args = arguments_of(call)
-        first = args[0] if args else None
+        first = first_argument(call)
         if name in _READ_METHODS and first is not None:
             return self.context.values.text(first) in _TOKEN_KEYS
         if name in _PATTERN_METHODS and first is not None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from tree_sitter import Node
+
 from banno_migrate.domain_patterns import HOLE
 from banno_migrate.languages.javascript.edits import items_of
 from banno_migrate.languages.javascript.values import JsValue, RoleKind, Values
@@ -28,6 +30,16 @@ class OAuthParameter:
         # `OAUTH_RESPONSE_TYPE` holds a response_type; `response_types_supported` does not.
         self._prefixed = re.compile(rf"(?:^|_)(?:{alternatives})$", re.IGNORECASE)
         self._query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
+
+    def written(self, values: Values) -> Iterator[tuple[Node, str]]:
+        """(literal, value) of each value of this parameter the file's strings set (a message only mentions it)."""
+        for value in values.all:
+            if value.role.prose:
+                continue
+            for start, end in self.spans(value, values):
+                literal = value.literal_at(start)
+                if literal is not None:  # a value from a hole is nowhere to report
+                    yield literal, value.text[start:end]
 
     def spans(self, value: JsValue, values: Values) -> Iterator[tuple[int, int]]:
         """(start, end) in `value.text` of each value of this parameter written there."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.parameters import OAuthParameter
-from banno_migrate.languages.javascript.requests import HAND_BUILT, OPENID_CLIENT, PASSPORT, Request, Requests
+from banno_migrate.languages.javascript.requests import HAND_BUILT, OPENID_CLIENT, PASSPORT, Parameter, Request, Requests
 from banno_migrate.languages.string_checks import Destination
 
 MISSING, PLAIN = "BM007", "BM008"
@@ -30,22 +30,20 @@ _HOW = {
 
 def check_missing(context: Context, requests: Requests) -> None:
     for request in requests.requests:
-        if _lacks_pkce(context, request):
-            response_type = request.parameter("response_type")
-            if response_type is not None:
-                context.report_node(MISSING, response_type.node, library=request.library, how=_HOW[request.library])
-            else:
-                context.report_at(MISSING, *request.span, library=request.library, how=_HOW[request.library])
+        response_type = request.parameter("response_type")
+        if not _lacks_pkce(requests, request, response_type):
+            continue
+        if response_type is not None:
+            context.report_node(MISSING, response_type.node, library=request.library, how=_HOW[request.library])
+        else:
+            context.report_at(MISSING, *request.span, library=request.library, how=_HOW[request.library])
 
 
-def _lacks_pkce(context: Context, request: Request) -> bool:
+def _lacks_pkce(requests: Requests, request: Request, response_type: Parameter | None) -> bool:
     if request.open_ended:
         return False  # hidden parameters may hold the challenge
-    urls = [context.value(url) for url in request.urls]
-    if urls or request.url_names:
-        if context.checks.destination(urls, request.url_names) is Destination.OTHER:
-            return False  # another provider's rules, not Banno's
-    response_type = request.parameter("response_type")
+    if requests.destination(request) is Destination.OTHER:
+        return False  # another provider's rules, not Banno's
     if response_type is None:
         if request.library == HAND_BUILT:
             return False
@@ -57,10 +55,6 @@ def _lacks_pkce(context: Context, request: Request) -> bool:
 
 
 def check_plain(context: Context) -> None:
-    for value in context.values.all:
-        if value.role.prose:
-            continue
-        for start, end in CODE_CHALLENGE_METHOD.spans(value, context.values):
-            literal = value.literal_at(start)
-            if literal is not None and value.text[start:end] == "plain":
-                context.report_node(PLAIN, literal, found="PKCE method 'plain'")
+    for literal, method in CODE_CHALLENGE_METHOD.written(context.values):
+        if method == "plain":
+            context.report_node(PLAIN, literal, found="PKCE method 'plain'")

@@ -24,12 +24,22 @@ from urllib.parse import unquote_plus
 from tree_sitter import Node
 
 from banno_migrate.findings import Edit
-from banno_migrate.languages.javascript.bindings import WRAPPERS, Import, unwrap
+from banno_migrate.languages.javascript.bindings import Import, outermost, unwrap
 from banno_migrate.languages.javascript.context import Context
 from banno_migrate.languages.javascript.edits import items_of, remove_item
 from banno_migrate.languages.javascript.syntax import Tree
-from banno_migrate.languages.javascript.values import ADDERS, JsValue, arguments_of, dotted_name, method_name, receiver_of
+from banno_migrate.languages.javascript.values import (
+    ADDERS,
+    JsValue,
+    arguments_of,
+    dotted_name,
+    first_argument,
+    method_name,
+    operator_of,
+    receiver_of,
+)
 from banno_migrate.domain_patterns import HOLE, TOKEN_REQUEST_PARAMETERS, query_segments
+from banno_migrate.languages.string_checks import Destination
 
 PASSPORT = "passport-openidconnect"
 OPENID_CLIENT = "openid-client"
@@ -50,7 +60,7 @@ class Parameter:
     removal: Callable[[], Edit | None] | None = None  # how to drop it (object properties only)
 
 
-@dataclass
+@dataclass(eq=False)  # a request is the one found at its place: compared and hashed by identity
 class Request:
     library: str
     span: tuple[int, int]  # where a finding about the request as a whole goes (character offsets)
@@ -75,6 +85,10 @@ def is_authorization_parameters(names: set[str]) -> bool:
     return ("response_type" in names and bool(names & _CLIENT_PARAMETERS)) or {"prompt", "scope"} <= names
 
 
+# Reads a library call's request from the call, its options' parameters, and whether more may be hidden.
+_Build = Callable[[Node, list[Parameter], bool], Request]
+
+
 class Requests:
     """Every authorization request of a file."""
 
@@ -83,6 +97,7 @@ class Requests:
         self.tree = context.tree
         self.requests: list[Request] = []
         self._claimed: set[Node] = set()  # objects that are a library's options, not hand-built requests
+        self._destinations: dict[Request, Destination] = {}
         for node in self.tree.nodes("new_expression", "call_expression"):
             self._library_request(node)
         for node in self.tree.nodes("object"):
@@ -92,19 +107,18 @@ class Requests:
         for value in context.values.all:
             self._query_request(value)
 
+    def destination(self, request: Request) -> Destination:
+        """Where a request goes, judged by its URLs (once: BM006 and BM007 both ask)."""
+        if request not in self._destinations:
+            urls = [self.context.value(url) for url in request.urls]
+            self._destinations[request] = self.context.checks.destination(urls, request.url_names)
+        return self._destinations[request]
+
     # Objects and their parameters
     def _object(self, node: Node | None) -> Node | None:
         """The object literal an expression is, directly or through a const."""
-        for _ in range(8):
-            if node is None:
-                return None
-            node = unwrap(node)
-            if node.type == "object":
-                return node
-            if node.type != "identifier":
-                return None
-            node = self.context.bindings.constant(node)
-        return None
+        node = self.context.bindings.resolve(node) if node is not None else None
+        return node if node is not None and node.type == "object" else None
 
     def _parameters(self, obj: Node) -> tuple[list[Parameter], bool]:
         """The properties of an object with a known key, and whether some key cannot be known."""
@@ -139,48 +153,50 @@ class Requests:
 
     # Libraries
     def _library_request(self, node: Node) -> None:
+        library = self._library_call(node)
+        if library is None:
+            return
+        build, argument = library
+        options = self._options(argument)
+        if options is not None:
+            self.requests.append(build(node, *options))
+
+    def _library_call(self, node: Node) -> tuple[_Build, Node | None] | None:
+        """How a library call's request is read, and the argument holding its options (None: not a library's)."""
         if node.type == "new_expression":
             constructor = node.child_by_field_name("constructor")
             imported = self.context.bindings.imported(constructor) if constructor is not None else None
             if imported is not None and _is_strategy(imported, PASSPORT):
-                self._passport(node)
-            elif imported is not None and imported.module == OPENID_CLIENT and imported.member == "Strategy":
-                self._openid_client_strategy(node)
-            return
+                return self._passport, first_argument(node)
+            if imported is not None and imported.module == OPENID_CLIENT and imported.member == "Strategy":
+                return self._openid_client_strategy, first_argument(node)
+            return None
         method = method_name(self.tree, node)
         if method in ("authorizationUrl", "buildAuthorizationUrl") and self.context.bindings.imports_module(OPENID_CLIENT):
             args = arguments_of(node)
-            index = 0 if method == "authorizationUrl" else 1
-            options = self._options(args[index] if len(args) > index else None)
-            if options is None:
-                return
-            parameters, open_ended = options
-            request = Request(OPENID_CLIENT, self._span(node.child_by_field_name("function")), parameters, open_ended=open_ended)
-            request.pkce = request.parameter("code_challenge") is not None
-            self.requests.append(request)
+            index = 0 if method == "authorizationUrl" else 1  # v6 takes the configuration first
+            return self._authorization_url, args[index] if len(args) > index else None
+        return None
 
-    def _passport(self, node: Node) -> None:
-        options = self._options(next(iter(arguments_of(node)), None))
-        if options is None:
-            return
-        parameters, open_ended = options
+    def _authorization_url(self, node: Node, parameters: list[Parameter], open_ended: bool) -> Request:
+        request = Request(OPENID_CLIENT, self._span(node.child_by_field_name("function")), parameters, open_ended=open_ended)
+        request.pkce = request.parameter("code_challenge") is not None
+        return request
+
+    def _passport(self, node: Node, parameters: list[Parameter], open_ended: bool) -> Request:
         request = Request(PASSPORT, self._constructor_span(node), parameters, open_ended=open_ended)
         url = request.parameter("authorizationURL")
         self._url(request, url.value if url is not None else None)
         request.pkce = self._pkce(request.parameter("pkce"), open_ended, default=False)
-        self.requests.append(request)
+        return request
 
-    def _openid_client_strategy(self, node: Node) -> None:
-        options = self._options(next(iter(arguments_of(node)), None))
-        if options is None:
-            return
-        settings, open_ended = options
+    def _openid_client_strategy(self, node: Node, settings: list[Parameter], open_ended: bool) -> Request:
         by_name = {parameter.name: parameter for parameter in settings}
         parameters, params_open = self._options(by_name["params"].value if "params" in by_name else None) or ([], False)
         request = Request(OPENID_CLIENT, self._constructor_span(node), parameters, open_ended=params_open)
         # openid-client's Strategy defaults to PKCE.
         request.pkce = self._pkce(by_name.get("usePKCE"), open_ended, default=True)
-        self.requests.append(request)
+        return request
 
     def _options(self, node: Node | None) -> tuple[list[Parameter], bool] | None:
         """The parameters of a library's options object (then no hand-built request), and whether some are hidden."""
@@ -225,8 +241,8 @@ class Requests:
             url_object = _searchparams_of(self.tree, receiver)
             if url_object is not None:
                 self._url_object(request, url_object)
-            elif self._is_empty_search_params(receiver):
-                self._follow(request, self._declarator_of(unwrap(receiver)).child_by_field_name("value"))
+            elif (search_params := self._empty_search_params(receiver)) is not None:
+                self._follow(request, search_params)
                 calls = []  # `_follow` read the calls through the name's uses
             else:
                 continue
@@ -235,13 +251,13 @@ class Requests:
             if is_authorization_parameters(request.names):
                 self.requests.append(request)
 
-    def _is_empty_search_params(self, receiver: Node) -> bool:
-        """A name bound once to `new URLSearchParams()` without an object (that case is `_object_request`'s)."""
+    def _empty_search_params(self, receiver: Node) -> Node | None:
+        """The `new URLSearchParams()` without an object (that case is `_object_request`'s) a name is bound to once."""
         declarator = self._declarator_of(unwrap(receiver))
         value = declarator.child_by_field_name("value") if declarator is not None else None
-        return value is not None and _is_search_params(self.tree, unwrap(value)) and self._object(
-            next(iter(arguments_of(unwrap(value))), None)
-        ) is None
+        if value is None or not _is_search_params(self.tree, unwrap(value)):
+            return None
+        return value if self._object(first_argument(unwrap(value))) is None else None
 
     def _declarator_of(self, name: Node) -> Node | None:
         return self.context.bindings.declarator(name) if name.type == "identifier" else None
@@ -253,8 +269,7 @@ class Requests:
         if constructed is not None and constructed.type == "new_expression" and self.tree.source(
             constructed.child_by_field_name("constructor")
         ) == "URL":
-            args = arguments_of(constructed)
-            self._url(request, args[0] if args else None)
+            self._url(request, first_argument(constructed))
 
     def _follow(self, request: Request, holder: Node) -> None:
         """Where the parameters go, and what is added to them, from how the holder is used."""
@@ -271,9 +286,7 @@ class Requests:
             self._use(request, holder)
 
     def _use(self, request: Request, node: Node) -> None:
-        parent = self._parent(node)
-        while parent is not None and parent.type in WRAPPERS:
-            node, parent = parent, self._parent(parent)
+        node, parent = outermost(self.tree, node)
         if parent is None:
             return
         if parent.type == "member_expression" and parent.child_by_field_name("object") == node:
@@ -293,7 +306,7 @@ class Requests:
         if parent.type == "subscript_expression" and parent.child_by_field_name("object") == node:
             assignment = self._assignment_to(parent)
             if assignment is not None:  # params["code_challenge"] = ...
-                key = self.context.values.text(parent.child_by_field_name("index"))
+                key = self._text(parent.child_by_field_name("index"))
                 value = assignment.child_by_field_name("right")
                 if key is None:
                     request.open_ended = True
@@ -303,7 +316,7 @@ class Requests:
         if parent.type == "arguments":
             call = self._parent(parent)
             callee = dotted_name(self.tree, call.child_by_field_name("function") or call.child_by_field_name("constructor"))
-            if callee == "Object.assign" and arguments_of(call)[:1] == [node]:
+            if callee == "Object.assign" and first_argument(call) == node:
                 request.open_ended = True
             elif _is_search_params(self.tree, call) or callee in _SERIALIZERS:
                 self._enclosing_url(request, call)
@@ -322,7 +335,7 @@ class Requests:
 
     def _add_call(self, request: Request, call: Node) -> None:
         args = arguments_of(call)
-        key = self.context.values.text(args[0]) if args else None
+        key = self._text(args[0]) if args else None
         if key is None or len(args) < 2:
             request.open_ended = True
             return
@@ -333,7 +346,7 @@ class Requests:
         current = node
         for ancestor in self.tree.ancestors(node):
             if ancestor.type in ("template_substitution", "template_string", "parenthesized_expression") or (
-                ancestor.type == "binary_expression" and self.tree.source(ancestor.child_by_field_name("operator")) == "+"
+                ancestor.type == "binary_expression" and operator_of(ancestor) == "+"
             ):
                 current = ancestor
                 continue

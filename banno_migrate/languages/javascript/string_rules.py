@@ -28,9 +28,7 @@ def check_requests(context: Context, requests: Requests) -> None:
         return
     for request in requests.requests:
         entries = [_entry(context, parameter) for parameter in request.parameters if parameter.value is not None]
-        urls = [context.value(url) for url in request.urls]
-        destination = context.checks.destination(urls, request.url_names)
-        for found in context.checks.check_request(entries, destination):
+        for found in context.checks.check_request(entries, requests.destination(request)):
             context.report(found)
 
 

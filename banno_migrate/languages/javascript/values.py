@@ -21,7 +21,7 @@ from typing import Callable
 
 from tree_sitter import Node
 
-from banno_migrate.languages.javascript.bindings import WRAPPERS, Bindings, unwrap
+from banno_migrate.languages.javascript.bindings import WRAPPERS, Bindings, outermost, unwrap
 from banno_migrate.languages.javascript.literals import decode
 from banno_migrate.languages.javascript.syntax import Tree
 from banno_migrate.languages.string_checks import HOLE, Literal, Value
@@ -57,7 +57,6 @@ class Role:
     kind: RoleKind = RoleKind.OTHER
     names: tuple[str, ...] = ()
     prose: bool = False
-    call: str | None = None  # the dotted name of the call the value is an argument of
 
     @property
     def name(self) -> str | None:
@@ -163,6 +162,10 @@ def arguments_of(call: Node) -> list[Node]:
     return [child for child in arguments.named_children if child.type != "comment"]
 
 
+def first_argument(call: Node) -> Node | None:
+    return next(iter(arguments_of(call)), None)
+
+
 # Calls whose string arguments are text for people.
 _LOG_METHODS = frozenset({"log", "debug", "info", "warn", "warning", "error", "trace", "fatal", "critical"})
 _PROSE_CALLS = frozenset({"alert", "confirm", "debug", "t", "i18n.t", "gettext", "__", "print"})
@@ -182,7 +185,8 @@ def is_prose_call(callee: str) -> bool:
     receiver, _, method = callee.rpartition(".")
     if method in _LOG_METHODS and (receiver in ("console", "winston") or "log" in receiver.lower()):
         return True
-    return method.endswith(("Error", "Exception")) or callee.endswith(("Error", "Exception"))
+    # An error's constructor or factory (`makeError(...)`, `AuthError.from(...)`), as analysis.strings.is_prose_call.
+    return method.endswith(("Error", "Exception")) or receiver.endswith(("Error", "Exception"))
 
 
 class Values:
@@ -230,7 +234,7 @@ class Values:
 
     # Roots
     def _consider(self, node: Node) -> None:
-        if node.type == "binary_expression" and _operator(node) != "+":
+        if node.type == "binary_expression" and operator_of(node) != "+":
             return
         if self._is_part(node):
             return
@@ -241,14 +245,12 @@ class Values:
 
     def _is_part(self, node: Node) -> bool:
         """Whether `node` is a part of a bigger string expression (then that one is the root)."""
-        parent = self.tree.parent(node)
-        while parent is not None and parent.type in WRAPPERS:
-            node, parent = parent, self.tree.parent(parent)
+        node, parent = outermost(self.tree, node)
         if parent is None:
             return False
         if parent.type == "template_substitution":
             return True
-        return parent.type == "binary_expression" and _operator(parent) == "+"
+        return parent.type == "binary_expression" and operator_of(parent) == "+"
 
     # Evaluation
     def _evaluate(self, node: Node, depth: int) -> tuple[Piece, ...] | None:
@@ -259,7 +261,7 @@ class Values:
             return (self._string(node),)
         if node.type == "template_string":
             return self._template(node, depth)
-        if node.type == "binary_expression" and _operator(node) == "+":
+        if node.type == "binary_expression" and operator_of(node) == "+":
             left = self._evaluate(node.child_by_field_name("left"), depth + 1)
             right = self._evaluate(node.child_by_field_name("right"), depth + 1)
             if left is None and right is None:
@@ -329,7 +331,7 @@ class Values:
             node, parent = parent, tree.parent(parent)
         while parent is not None:
             if parent.type in WRAPPERS or parent.type in _CHOICES or (
-                parent.type == "binary_expression" and _operator(parent) in ("||", "??", "&&")
+                parent.type == "binary_expression" and operator_of(parent) in ("||", "??", "&&")
             ):
                 node, parent = parent, tree.parent(parent)
                 continue
@@ -364,7 +366,7 @@ class Values:
                 return Role(RoleKind.RETURN, self._function_name(parent)), element, container
             if kind == "arguments":
                 return self._argument_role(parent, node), element, container
-            if kind == "binary_expression" and _operator(parent) in _COMPARISONS:
+            if kind == "binary_expression" and operator_of(parent) in _COMPARISONS:
                 return Role(RoleKind.COMPARISON), element, container
             if kind in ("subscript_expression", "computed_property_name", "literal_type", "import_statement",
                         "export_statement", "import_require_clause", "external_module_reference", "case"):  # fmt: skip
@@ -386,17 +388,17 @@ class Values:
         if callee in ("require", "import"):
             return Role(RoleKind.KEY)
         if call.type == "new_expression" and (callee.endswith(("Error", "Exception"))):
-            return Role(prose=True, call=callee)
+            return Role(prose=True)
         args = arguments_of(call)
         method = method_name(tree, call) if call.type == "call_expression" else None
         if method in ADDERS and len(args) >= 2:
             if args[0] == node:
                 return Role(RoleKind.KEY)
             if args[1] == node:
-                return Role(RoleKind.PROPERTY, tuple(filter(None, (self.text(args[0]),))), call=callee)
+                return Role(RoleKind.PROPERTY, tuple(filter(None, (self.text(args[0]),))))
         if method in _KEY_METHODS and args and args[0] == node:
             return Role(RoleKind.KEY)
-        return Role(RoleKind.ARGUMENT, prose=is_prose_call(callee), call=callee)
+        return Role(RoleKind.ARGUMENT, prose=is_prose_call(callee))
 
     def _names_of(self, node: Node | None) -> tuple[str, ...]:
         if node is None:
@@ -432,6 +434,7 @@ class Values:
         return ()
 
 
-def _operator(node: Node) -> str:
+def operator_of(node: Node) -> str:
+    """`+` for `a + b`, `delete` for `delete x.y` ("" when none)."""
     operator = node.child_by_field_name("operator")
     return operator.type if operator is not None else ""
