@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
-from banno_migrate.findings import Applicability
+from banno_migrate.findings import Applicability, Edit, Finding, Fix
 from banno_migrate.resources import data_dir
 
 if TYPE_CHECKING:
@@ -62,6 +62,38 @@ class RuleSpec:
     @property
     def fixable(self) -> bool:
         return self.fix_safety is not None
+
+    def finding(
+        self,
+        path: str,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        edits: Iterable[Edit | None] | None,
+        applicability: Applicability = Applicability.SAFE,
+        **arguments: Any,
+    ) -> Finding:
+        """A finding of this rule at start..end, each (1-based line, 0-based column) in the file's text.
+
+        `edits` None: no fix here. An edit that could not be computed (None in
+        the list) makes the whole fix unavailable: a fix is never applied half-way.
+        """
+        edit_list = None if edits is None else list(edits)
+        fix = None
+        if edit_list and all(edit is not None for edit in edit_list):
+            fix = Fix(tuple(sorted(edit_list)), applicability)  # type: ignore[arg-type]
+        template = self.message if fix else self.message_without_fix
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            severity=self.severity,
+            path=path,
+            line=start[0],
+            column=start[1] + 1,
+            end_line=end[0],
+            end_column=end[1] + 1,
+            message=template.format(**arguments),
+            fix=fix,
+        )
 
     @property
     def found(self) -> tuple[Example, ...]:

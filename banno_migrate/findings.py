@@ -83,3 +83,26 @@ class Finding:
 class FileError:
     path: str
     message: str  # one line: what went wrong and why
+
+
+class FindingSet:
+    """One file's findings as they are reported: one reported again at the same place gains the new edits.
+
+    A value used in several expressions (a base constant) is seen once per
+    use, but it is one finding, at the literal where the fix goes.
+    """
+
+    def __init__(self) -> None:
+        self._by_place: dict[tuple[str, int, int, int, int], Finding] = {}
+
+    def add(self, finding: Finding) -> None:
+        key = (finding.rule, finding.line, finding.column, finding.end_line, finding.end_column)
+        existing = self._by_place.get(key)
+        if existing is None:
+            self._by_place[key] = finding
+        elif existing.fix and finding.fix:
+            existing.fix = existing.fix.merged_with(finding.fix)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._by_place.values())

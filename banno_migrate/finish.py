@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from banno_migrate.catalog import Catalog
-from banno_migrate.findings import Finding, Fix, Suppression
+from banno_migrate.findings import Finding, Suppression
 from banno_migrate.languages import BY_NAME, LintRequest
 from banno_migrate.source import SourceText
 from banno_migrate.suppressions import UNUSED_SUPPRESSION, apply_suppressions, removal_edit, unused_codes
@@ -79,18 +79,6 @@ def _unused_suppressions(
         codes = "all codes" if unused == ["*"] else ", ".join(unused)
         line_text = source.line_text(suppression.line)
         column = line_text.rfind(suppression.comment)
-        findings.append(
-            Finding(
-                rule=spec.code,
-                name=spec.name,
-                severity=spec.severity,
-                path=path,
-                line=suppression.line,
-                column=column + 1,
-                end_line=suppression.line,
-                end_column=column + len(suppression.comment) + 1,
-                message=(spec.message if edit else spec.message_without_fix).format(codes=codes),
-                fix=Fix((edit,)) if edit else None,
-            )
-        )
+        start, end = (suppression.line, column), (suppression.line, column + len(suppression.comment))
+        findings.append(spec.finding(path, start, end, [edit] if edit else None, codes=codes))
     return findings

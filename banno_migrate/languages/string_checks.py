@@ -84,7 +84,7 @@ from banno_migrate.domain_patterns import (
     query_parameter_removal,
     query_segments,
 )
-from banno_migrate.findings import Applicability, Edit, Finding, Fix
+from banno_migrate.findings import Applicability, Edit, Finding, FindingSet
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
 
@@ -319,40 +319,30 @@ class Reporter:
         self.catalog = catalog
         self.source = source
         self.path = path
-        self._findings: dict[tuple[str, int, int], Finding] = {}
+        self._reported = FindingSet()
 
     @property
     def findings(self) -> list[Finding]:
-        return list(self._findings.values())
+        return self._reported.findings
 
     def add(self, found: ValueFinding) -> None:
-        spec = self.catalog.rules[found.code]
         start, end = found.span or self._location(found)
-        edits = None if found.edits is None else [self.source_edit(edit) for edit in found.edits]
-        fix = None
-        if edits and all(edit is not None for edit in edits):
-            fix = Fix(tuple(sorted(edits)), found.applicability)  # type: ignore[arg-type]
-        template = spec.message if fix else spec.message_without_fix
-        line, column = self.source.position(start)
-        end_line, end_column = self.source.position(end)
-        finding = Finding(
-            rule=spec.code,
-            name=spec.name,
-            severity=spec.severity,
-            path=self.path,
-            line=line,
-            column=column + 1,
-            end_line=end_line,
-            end_column=end_column + 1,
-            message=template.format(**found.arguments),
-            fix=fix,
-        )
-        key = (spec.code, start, end)
-        existing = self._findings.get(key)
-        if existing is None:
-            self._findings[key] = finding
-        elif existing.fix and finding.fix:
-            existing.fix = existing.fix.merged_with(finding.fix)
+        self.add_at(found.code, start, end, found.edits, found.applicability, **found.arguments)
+
+    def add_at(
+        self,
+        code: str,
+        start: int,
+        end: int,
+        edits: Iterable[ValueEdit | Edit | None] | None,
+        applicability: Applicability = Applicability.SAFE,
+        **arguments: Any,
+    ) -> None:
+        """A finding at a source span (character offsets)."""
+        source_edits = None if edits is None else [self.source_edit(edit) for edit in edits]
+        position = self.source.position
+        spec = self.catalog.rules[code]
+        self._reported.add(spec.finding(self.path, position(start), position(end), source_edits, applicability, **arguments))
 
     @staticmethod
     def _location(found: ValueFinding) -> tuple[int, int]:

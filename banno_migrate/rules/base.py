@@ -11,7 +11,7 @@ from libcst.metadata import CodeRange, PositionProvider
 from banno_migrate.analysis.metadata import CachedVisitorMethods
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.catalog import Catalog, Domain, RuleSpec
-from banno_migrate.findings import Applicability, Edit, Finding, Fix
+from banno_migrate.findings import Applicability, Edit, Finding, FindingSet
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
 
@@ -24,24 +24,11 @@ class RuleContext:
     path: str
     catalog: Catalog
     options: RuleOptions = field(default_factory=RuleOptions)
-    _findings: dict[tuple[str, int, int, int, int], Finding] = field(default_factory=dict)
+    reported: FindingSet = field(default_factory=FindingSet)
 
     @property
     def findings(self) -> list[Finding]:
-        return list(self._findings.values())
-
-    def add(self, finding: Finding) -> None:
-        """Add a finding; one already reported at the same place gains the new edits.
-
-        A value used in several expressions (a base constant) is seen once per
-        use, but it is one finding, at the literal where the fix goes.
-        """
-        key = (finding.rule, finding.line, finding.column, finding.end_line, finding.end_column)
-        existing = self._findings.get(key)
-        if existing is None:
-            self._findings[key] = finding
-        elif existing.fix and finding.fix:
-            existing.fix = existing.fix.merged_with(finding.fix)
+        return self.reported.findings
 
 
 class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
@@ -70,35 +57,12 @@ class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
         applicability: Applicability = Applicability.SAFE,
         **values: Any,
     ) -> None:
-        """Report a finding at `node`.
-
-        `edits` None means the rule has no fix here; an edit that could not be
-        computed (None in the list) makes the whole fix unavailable, so that a
-        fix is never applied half-way.
-        """
-        edit_list = None if edits is None else list(edits)
-        fix = None
-        if edit_list and all(edit is not None for edit in edit_list):
-            fix = Fix(tuple(sorted(edit_list)), applicability)  # type: ignore[arg-type]
-        template = self.spec.message if fix else self.spec.message_without_fix
+        """Report a finding at `node` (see `RuleSpec.finding` for `edits`)."""
         where = self.range_of(node)
         source = self.context.source
-        line, column = source.position(source.offset(where.start.line, where.start.column))
-        end_line, end_column = source.position(source.offset(where.end.line, where.end.column))
-        self.context.add(
-            Finding(
-                rule=self.CODE,
-                name=self.spec.name,
-                severity=self.spec.severity,
-                path=self.context.path,
-                line=line,
-                column=column + 1,
-                end_line=end_line,
-                end_column=end_column + 1,
-                message=template.format(**values),
-                fix=fix,
-            )
-        )
+        start = source.position(source.offset(where.start.line, where.start.column))
+        end = source.position(source.offset(where.end.line, where.end.column))
+        self.context.reported.add(self.spec.finding(self.context.path, start, end, edits, applicability, **values))
 
 
 class StringRule(Rule):

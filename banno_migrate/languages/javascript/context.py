@@ -17,9 +17,6 @@ from banno_migrate.languages.string_checks import Reporter, StringChecks, Value,
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.source import SourceText
 
-_NO_VALUE = Value("", (0,))  # findings at a node, not in a string value
-
-
 @dataclass
 class Context:
     tree: Tree
@@ -93,8 +90,7 @@ class Context:
         **arguments: Any,
     ) -> None:
         """A finding at a source span (character offsets)."""
-        edit_tuple = None if edits is None else tuple(edits)
-        self.reporter.add(ValueFinding(code, _NO_VALUE, 0, 0, edit_tuple, applicability, arguments, (start, end)))
+        self.reporter.add_at(code, start, end, edits, applicability, **arguments)
 
     def report_node(self, code: str, node: Node, **kwargs: Any) -> None:
         self.report_at(code, self.tree.start(node), self.tree.end(node), **kwargs)
