@@ -8,14 +8,16 @@ what is never a value, and what a file we cannot read gives.
 
 from __future__ import annotations
 
-from pathlib import Path
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from banno_migrate.catalog import load_catalog
 from banno_migrate.findings import Applicability, Finding
 from banno_migrate.fixer import fix_source
-from banno_migrate.languages import CONFIG_CODES, LintRequest
+from banno_migrate.languages import CONFIG_CODES, FileTypes, LintRequest
 from banno_migrate.languages import config_files as frontend
 from banno_migrate.languages.string_checks import (
     HOLE,
@@ -33,9 +35,11 @@ LEGACY = "https://h.example/a/consumer/api/oidc/token"
 FIXED = "https://h.example/a/consumer/api/v0/oidc/token"
 
 
-def _request(codes: frozenset[str] = RULES, issuer_host: str | None = None) -> LintRequest:
+def _request(name: str, codes: frozenset[str] = RULES, issuer_host: str | None = None) -> LintRequest:
+    """What the engine asks for a file: the language is the one its name's glob gives."""
     return LintRequest(
         codes=codes,
+        language=FileTypes().language_for(PurePosixPath(name).name).name,
         enabled=CONFIG_CODES,
         rule_options=RuleOptions(issuer_host=issuer_host),
         report_unused_suppressions=True,
@@ -43,7 +47,7 @@ def _request(codes: frozenset[str] = RULES, issuer_host: str | None = None) -> L
 
 
 def lint(name: str, text: str, **options) -> list[Finding]:
-    return frontend.lint_source(frontend.decode(text.encode()), name, CATALOG, _request(**options))
+    return frontend.lint_source(frontend.decode(text.encode()), name, CATALOG, _request(name, **options))
 
 
 def where(findings: list[Finding]) -> list[str]:
@@ -52,13 +56,13 @@ def where(findings: list[Finding]) -> list[str]:
 
 def fix(name: str, text: str, *, unsafe_fixes: bool = False, **options) -> str:
     outcome = fix_source(
-        frontend.decode(text.encode()), name, CATALOG, _request(**options), unsafe_fixes=unsafe_fixes, frontend=frontend
+        frontend.decode(text.encode()), name, CATALOG, _request(name, **options), unsafe_fixes=unsafe_fixes, frontend=frontend
     )
     assert outcome.problem is None
     return outcome.text
 
 
-# Which format a file is: its name, as the registry's globs say.
+# Which format a file is: the language the registry's globs give its name, passed in the request.
 @pytest.mark.parametrize(
     ("name", "text"),
     [
@@ -74,9 +78,24 @@ def test_the_format_comes_from_the_file_name(name: str, text: str) -> None:
     assert fix(name, text) == text.replace(LEGACY, FIXED)
 
 
-def test_a_name_no_configuration_format_claims_is_an_error() -> None:
-    with pytest.raises(SourceError, match="cannot tell which configuration format"):
-        lint("notes.txt", "url: %s\n" % LEGACY)
+def test_a_language_that_is_no_configuration_format_is_an_error() -> None:
+    source = frontend.decode(("url: %s\n" % LEGACY).encode())
+    with pytest.raises(SourceError, match="'python' is not a configuration format"):
+        frontend.lint_source(source, "notes.txt", CATALOG, LintRequest(codes=RULES))
+
+
+def test_a_format_imports_only_its_own_reader() -> None:
+    program = (
+        "import sys\n"
+        "from banno_migrate.catalog import load_catalog\n"
+        "from banno_migrate.languages import LintRequest, config_files\n"
+        "request = LintRequest(codes=frozenset({'BM001'}), language='json')\n"
+        "config_files.lint_source(config_files.decode(b'{}'), 'a.json', load_catalog(), request)\n"
+        "print(sorted(name.rsplit('.', 1)[1] for name in sys.modules if name.startswith('banno_migrate.languages.config_files.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "['json_toml', 'model', 'syntax']"
 
 
 # Positions: the finding covers the value's literal (quotes included), in code points.
@@ -291,6 +310,14 @@ def test_a_hash_inside_a_quoted_env_value_is_not_a_comment() -> None:
     assert finding.suppressed_by is None
 
 
+def test_dotenv_entries_end_before_trailing_blanks_and_comments() -> None:
+    from banno_migrate.languages.config_files.line_formats import read_dotenv
+
+    text = "export DECLARED   \nURL=x y \t # note\nQUOTED='z'  \n"
+    [root] = read_dotenv(text).roots
+    assert [text[slice(*item.span)] for item in root.items] == ["export DECLARED", "URL=x y", "QUOTED='z'"]
+
+
 # Files we cannot read.
 @pytest.mark.parametrize(
     ("name", "text", "message"),
@@ -328,7 +355,7 @@ def test_bytes_that_are_not_utf8_are_an_error() -> None:
 def test_bom_and_crlf_are_kept(name: str, text: str) -> None:
     data = b"\xef\xbb\xbf" + text.encode()
     source = frontend.decode(data)
-    outcome = fix_source(source, name, CATALOG, _request(), frontend=frontend)
+    outcome = fix_source(source, name, CATALOG, _request(name), frontend=frontend)
     assert source.encode(outcome.text) == b"\xef\xbb\xbf" + text.replace(LEGACY, FIXED).encode()
 
 

@@ -25,17 +25,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path, PurePosixPath
+from importlib import import_module
+from pathlib import Path
 from typing import Callable, Iterator
 
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Finding, Suppression
 from banno_migrate.finish import finish
-from banno_migrate.languages import FileTypes, LintRequest
-from banno_migrate.languages.config_files.json_toml import read_json, read_toml
-from banno_migrate.languages.config_files.line_formats import read_dotenv, read_ini
+from banno_migrate.languages import LintRequest
 from banno_migrate.languages.config_files.model import Container, Document, Item, Node, Removal, Scalar
-from banno_migrate.languages.config_files.yaml_format import read_yaml
 from banno_migrate.languages.string_checks import (
     Destination,
     Entry,
@@ -49,12 +47,13 @@ from banno_migrate.languages.string_checks import (
 from banno_migrate.source import SourceError, SourceText
 from banno_migrate.suppressions import parse_comment
 
-READERS: dict[str, Callable[[str], Document]] = {
-    "json": read_json,
-    "yaml": read_yaml,
-    "toml": read_toml,
-    "ini": read_ini,
-    "dotenv": read_dotenv,
+# Language -> (module, reader): each is imported on first use, so a run over JSON files imports no YAML reader.
+_READERS: dict[str, tuple[str, str]] = {
+    "json": ("banno_migrate.languages.config_files.json_toml", "read_json"),
+    "yaml": ("banno_migrate.languages.config_files.yaml_format", "read_yaml"),
+    "toml": ("banno_migrate.languages.config_files.json_toml", "read_toml"),
+    "ini": ("banno_migrate.languages.config_files.line_formats", "read_ini"),
+    "dotenv": ("banno_migrate.languages.config_files.line_formats", "read_dotenv"),
 }
 _ABSOLUTE_URL = re.compile(r"[A-Za-z][\w+.\-]*://")
 # Keys of URLs that are the client's own, not where an authorization request goes.
@@ -73,7 +72,7 @@ def lint_source(
     source: SourceText, path: str, catalog: Catalog, request: LintRequest, file: Path | None = None
 ) -> list[Finding]:
     """All findings of one configuration file, suppressed ones marked (not dropped). Raises SourceError."""
-    document = READERS[_format_of(path, request)](source.text)
+    document = _reader(request.language)(source.text)
     if _is_own_output(document):
         return []
     checks = StringChecks(catalog, request.rule_options, request.codes)
@@ -90,19 +89,12 @@ def lint_source(
     return finish(reporter.findings, _suppressions(document, source), source, path, catalog, request)
 
 
-def _format_of(path: str, request: LintRequest) -> str:
-    """The format the engine chose; a caller that leaves the default (python) gets the file name's."""
-    if request.language in READERS:
-        return request.language
-    language = _file_types().language_for(PurePosixPath(path).name)
-    if language is None or language.name not in READERS:
-        raise SourceError(f"cannot tell which configuration format '{path}' is")
-    return language.name
-
-
 @cache
-def _file_types() -> FileTypes:
-    return FileTypes()
+def _reader(language: str) -> Callable[[str], Document]:
+    if language not in _READERS:
+        raise SourceError(f"'{language}' is not a configuration format")
+    module, function = _READERS[language]
+    return getattr(import_module(module), function)
 
 
 def _is_own_output(document: Document) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from banno_migrate.languages.config_files.model import Comment, Container, Document, Item, Node, Scalar, line_removal
+from banno_migrate.languages.config_files.model import Comment, Container, Document, Item, Node, Scalar
 from banno_migrate.languages.config_files.syntax import (
     Tree,
     decode_escaped,
@@ -11,6 +11,7 @@ from banno_migrate.languages.config_files.syntax import (
     named_children,
     separated_items,
 )
+from banno_migrate.languages.separated_lists import line_removal
 
 _JSON_ESCAPE = escapes({'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}, {"u": 4})
 _TOML_ESCAPE = escapes(

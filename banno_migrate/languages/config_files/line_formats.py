@@ -23,17 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from banno_migrate.languages.config_files.model import (
-    Comment,
-    Container,
-    Document,
-    Item,
-    Scalar,
-    after_break,
-    end_of_line,
-    line_removal,
-)
-from banno_migrate.languages.string_checks import HOLE
+from banno_migrate.domain_patterns import HOLE
+from banno_migrate.languages.config_files.model import Comment, Container, Document, Item, Scalar
+from banno_migrate.languages.separated_lists import after_break, end_of_line, line_removal
 from banno_migrate.source import SourceError, SourceText
 
 _INI_COMMENTS = ("#", ";")
@@ -120,9 +112,14 @@ def _content_end(text: str, start: int, line_end: int, comments: list[Comment]) 
     if inline is not None:
         comments.append(Comment(inline.start() + 1, text[inline.start() + 1 : line_end]))
         line_end = inline.start()
-    while line_end > start and text[line_end - 1] in " \t":
-        line_end -= 1
-    return line_end
+    return _trim_end(text, start, line_end)
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    """`end` moved back over the blanks before it, not past `start` (slicing from 0 would copy the file per line)."""
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end
 
 
 def _ini_part(text: str, start: int, end: int) -> tuple[int, int, int, int]:
@@ -178,7 +175,7 @@ def read_dotenv(text: str) -> Document:
             rest = _skip_blanks(text, key.end(), line_end)
             if rest < line_end and text[rest] != "#":
                 raise _syntax_error(text, ".env", rest)
-            scalar, value_end = None, len(text[: key.end()].rstrip(" \t"))
+            scalar, value_end = None, _trim_end(text, start, key.end())
         else:
             scalar, value_end = _dotenv_value(text, _skip_blanks(text, key.end() + 1, line_end))
         line_end = end_of_line(text, value_end)
@@ -204,8 +201,7 @@ def _dotenv_value(text: str, start: int) -> tuple[Scalar, int]:
         return Scalar("".join(chars), tuple(offsets), (start, end + 1), hole_hints=hints), end + 1
     line_end = end_of_line(text, start)
     comment = _UNQUOTED_COMMENT.search(text, start, line_end)
-    end = len(text[: comment.start() if comment else line_end].rstrip(" \t"))
-    end = max(end, start)
+    end = _trim_end(text, start, comment.start() if comment else line_end)
     chars, offsets, hints = _dotenv_chars(text, start, end, {}, references=True)
     return Scalar("".join(chars), tuple(offsets), (start, end), hole_hints=hints), end
 

@@ -8,7 +8,8 @@ from bisect import bisect_left
 from functools import cache
 from typing import Callable, Iterator, Sequence
 
-from banno_migrate.languages.config_files.model import Item, Node, Separated, separated_removal
+from banno_migrate.languages.config_files.model import Item, Node
+from banno_migrate.languages.separated_lists import separated_children, separated_removal
 from banno_migrate.source import SourceError, SourceText
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -111,22 +112,16 @@ def separated_items(
     comment_prefix: str | None,
 ) -> tuple[Item, ...]:
     """The items of a comma-separated container (JSON object/array, TOML array/inline table, YAML flow
-    collection), each removable with one comma (model.separated_removal)."""
-    children = [child for child in node.children if child.type != "comment"]
-    contents, spans = [], []
-    for index, child in enumerate(children):
-        if child.is_named:
-            following = children[index + 1] if index + 1 < len(children) else None
-            comma_end = tree.char(following.end_byte) if following is not None and following.type == "," else None
-            contents.append(child)
-            spans.append(Separated(*tree.span(child), comma_end))
+    collection), each removable with one comma (separated_lists.separated_removal)."""
+    children = separated_children(node.children, tree.span)
+    spans = [span for _, span in children]
 
     def removal(index: int) -> Callable[[], object]:
         return lambda: separated_removal(tree.text, spans, index, trailing_comma=trailing_comma, comment_prefix=comment_prefix)
 
     return tuple(
         Item(*item_of(child), (span.start, span.end), removal(index))
-        for index, (child, span) in enumerate(zip(contents, spans))
+        for index, (child, span) in enumerate(children)
     )
 
 

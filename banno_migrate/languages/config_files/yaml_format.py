@@ -14,17 +14,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from banno_migrate.languages.config_files.model import (
-    Comment,
-    Container,
-    Document,
-    Item,
-    Node,
-    Scalar,
-    after_break,
-    end_of_line,
-    line_removal,
-)
+from banno_migrate.languages.config_files.model import Comment, Container, Document, Item, Node, Scalar
 from banno_migrate.languages.config_files.syntax import (
     Escape,
     Tree,
@@ -33,6 +23,7 @@ from banno_migrate.languages.config_files.syntax import (
     named_children,
     separated_items,
 )
+from banno_migrate.languages.separated_lists import after_break, end_of_line, line_removal
 
 _DOUBLE_QUOTE_ESCAPE = escapes(
     {
