@@ -167,31 +167,22 @@ FORM_FEEDS = [
 ]
 
 
-@pytest.mark.parametrize("template", FORM_FEEDS)
-def test_form_feed_is_kept_and_the_fix_lands_in_the_right_place(project: Path, template: str) -> None:
-    data = template.format(url=f'"{URL}"', scope='"openid banno"').encode()
-    expected = template.format(url=f'"{FIXED_URL}"', scope='"openid"').encode()
-    compile(data, "form_feed.py", "exec")
-    assert_fixed_exactly(project, "form_feed.py", data, expected)
-
-
 # A line holding only a backslash continuation before a statement: valid, rare, and
 # dropped by LibCST, which then numbers every later line one short.
+LONE_BACKSLASHES = [
+    pytest.param("x = 1\n\\\npass\nSCOPE = {scope}\n", id="backslash_after_a_statement"),
+    pytest.param("\\\nURL = {url}\n", id="backslash_first_line_of_the_file"),
+    pytest.param("if x:\n    y = 1\n    \\\n    SCOPE = {scope}\n", id="backslash_in_a_block"),
+    pytest.param("# note\\\n\\\n\\\nURL = {url}\nSCOPE = {scope}\n", id="backslash_two_after_a_comment"),
+]
 
-@pytest.mark.parametrize(
-    "template",
-    [
-        pytest.param("x = 1\n\\\npass\nSCOPE = {scope}\n", id="after_a_statement"),
-        pytest.param("\\\nURL = {url}\n", id="first_line_of_the_file"),
-        pytest.param("if x:\n    y = 1\n    \\\n    SCOPE = {scope}\n", id="in_a_block"),
-        pytest.param("# note\\\n\\\n\\\nURL = {url}\nSCOPE = {scope}\n", id="two_after_a_comment"),
-    ],
-)
-def test_lone_backslash_line_is_kept_and_the_fix_lands_in_the_right_place(project: Path, template: str) -> None:
+
+@pytest.mark.parametrize("template", FORM_FEEDS + LONE_BACKSLASHES)
+def test_what_libcst_leaves_out_is_kept_and_the_fix_lands_in_the_right_place(project: Path, template: str) -> None:
     data = template.format(url=f'"{URL}"', scope='"openid banno"').encode()
     expected = template.format(url=f'"{FIXED_URL}"', scope='"openid"').encode()
-    compile(data, "backslash.py", "exec")
-    assert_fixed_exactly(project, "backslash.py", data, expected)
+    compile(data, "quirk.py", "exec")
+    assert_fixed_exactly(project, "quirk.py", data, expected)
 
 
 def test_diff_of_a_file_with_odd_line_breaks_in_strings_is_a_valid_patch(project: Path) -> None:
