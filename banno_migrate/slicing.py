@@ -173,7 +173,7 @@ class _Slicer:
         """The lines of `statements`, when they have them to themselves (not `def f(): return x`)."""
         first, last = statements[0], statements[-1]
         start = self._start(first)
-        line_start = self._line_starts[first.lineno - 1]
+        line_start = self._line_starts[_first_line(first) - 1]
         if self._text[line_start:start].strip(" \t\f"):
             return None
         if following and following[0].lineno == last.end_lineno:
@@ -185,13 +185,15 @@ class _Slicer:
         return any(needle in code for needle in self._needles)
 
     def _definition_start(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-        line = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
-        return self._line_starts[line - 1]
+        return self._line_starts[_first_line(node) - 1]
 
     def _start(self, node: ast.stmt) -> int:
-        """Offset of the statement's first character (`col_offset` counts UTF-8 bytes)."""
-        line_start = self._line_starts[node.lineno - 1]
-        prefix = self._line(node.lineno).encode("utf-8", "surrogatepass")[: node.col_offset]
+        """Offset of the statement's first character: its first decorator's `@` for a decorated definition."""
+        line = _first_line(node)
+        line_start, text = self._line_starts[line - 1], self._line(line)
+        if line != node.lineno:  # `lineno` is the `def` line; a decorator begins its own line
+            return line_start + len(text) - len(text.lstrip(" \t\f"))
+        prefix = text.encode("utf-8", "surrogatepass")[: node.col_offset]  # `col_offset` counts UTF-8 bytes
         return line_start + len(prefix.decode("utf-8", "surrogatepass"))
 
     def _end(self, node: ast.stmt) -> int:
@@ -222,6 +224,12 @@ def _placeholder(region: str) -> str:
     for index, line in enumerate(lines[1:], start=1):
         rendered.append('"""'.ljust(len(line)) if index == closing else " " * len(line))
     return "".join(line + newline for line, newline in zip(rendered, [*breaks, ""]))
+
+
+def _first_line(node: ast.stmt) -> int:
+    """The line a statement starts on: its first decorator's, for a decorated definition."""
+    decorators = getattr(node, "decorator_list", None)
+    return min(node.lineno, *(decorator.lineno for decorator in decorators)) if decorators else node.lineno
 
 
 def _docstring(body: list[ast.stmt]) -> ast.Expr | None:

@@ -126,6 +126,31 @@ def test_a_docstring_sharing_its_line_is_kept() -> None:
     assert relevant_code(text, ["oidc/"]) == '"""Doc."""; import os\n\ndef f():\n    0       \n'
 
 
+def test_a_body_that_starts_with_a_decorated_definition_is_left_out_from_its_first_decorator() -> None:
+    """`lineno` of a decorated definition is its `def` line: a region starting there left the decorator
+    behind, the slice did not parse, and the whole file went to LibCST (flask's tests, 54 kB)."""
+    text = textwrap.dedent(
+        """\
+        def test_options(app):
+            @app.route("/", methods=["GET"])
+            def index():
+                return "Hello"
+
+        class Settings:
+            @property
+            def debug(self):
+                return False
+
+        def start():
+            return "oidc/"
+        """
+    )
+    sliced = relevant_code(text, ["oidc/"])
+    assert sliced is not None and len(sliced) == len(text)
+    kept = [line.strip() for line in sliced.splitlines() if line.strip()]
+    assert kept == ["def test_options(app):", '"""', '"""', "class Settings:", '"""', '"""', "def start():", 'return "oidc/"']
+
+
 def test_nothing_to_leave_out_or_nothing_parseable_gives_none() -> None:
     assert relevant_code("def f():\n    return 'oidc/'\n", ["oidc/"]) is None
     assert relevant_code("x = 1\n", ["oidc/"]) is None
