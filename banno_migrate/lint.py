@@ -18,6 +18,7 @@ from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.metadata import CachedVisitorMethods
 from banno_migrate.analysis.strings import StringValueProvider
+from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Finding, Suppression
 from banno_migrate.finish import finish
@@ -105,5 +106,6 @@ def lint_source(
     comments = _CommentCollector(analysed)
     modules = ProjectModules(file, request.consulted)
     cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
-    MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
+    with read_only_walks():
+        MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
     return finish(context.findings, comments.suppressions, source, path, catalog, request)

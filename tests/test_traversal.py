@@ -1,0 +1,194 @@
+"""A read-only walk is LibCST's walk, event for event, on real code; transformers are untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ScopeProvider
+
+import banno_migrate
+from banno_migrate.analysis import traversal
+from banno_migrate.analysis.traversal import child_fields, read_only_walks
+
+ROOT = Path(__file__).resolve().parents[1]
+# Syntax the example apps and the sources below rarely use, each form once.
+RARE_SYNTAX = '''
+from . import a
+from ..b import (c as d, e)
+from f import *
+import g.h as i
+async def j(k, /, l: int = 1, *m, n, o=2, **p) -> "q":
+    global r
+    async with s as (t, u), v:
+        async for w in x:
+            await y
+    match z:
+        case {"a": 1, **rest} | [1, 2, *others] if rest:
+            pass
+        case Point(x=0) as point:
+            pass
+        case _:
+            pass
+    lambda a, *b, c=1: (yield)
+    print(f"{a!r:>{b}} {c=} {d:{e}.{f}}", x if y else z, *a, **b)
+    del a[1:2:3], b.c
+    (a := 1); a @= b; a **= c
+    try:
+        pass
+    except* (A, B) as e:
+        raise X from e
+    else:
+        pass
+    finally:
+        nonlocal_thing = [a async for a in b if c]
+type Alias[T: int, *Ts, **P] = list[T]
+class K[T](Base, metaclass=M):
+    """doc"""
+    @decorator(1)
+    def method[U](self): return {a: b for a, b in c}, {a, *b}, (), [a, *b]
+while a: break
+else: continue
+assert a, "b"
+'''
+SOURCES = {
+    **{path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "examples" / "legacy-app").rglob("*.py"))},
+    "strings.py": (Path(banno_migrate.__file__).parent / "analysis" / "strings.py").read_text(encoding="utf-8"),
+    "scope_provider.py": (Path(cst.__file__).parent / "metadata" / "scope_provider.py").read_text(encoding="utf-8"),
+    "statement.py": (Path(cst.__file__).parent / "_nodes" / "statement.py").read_text(encoding="utf-8"),
+    "rare syntax": RARE_SYNTAX,
+}
+
+
+class _Recorder(cst.CSTVisitor):
+    """Every event of a walk, attribute hooks included (LibCST calls these by name)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node), type(node).__name__))
+        return not isinstance(node, cst.Lambda)  # a visitor may skip a subtree
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", id(original_node), type(original_node).__name__))
+
+    def visit_ClassDef_bases(self, node: cst.ClassDef) -> None:
+        self.events.append(("visit bases", id(node), ""))
+
+    def leave_FunctionDef_params(self, node: cst.FunctionDef) -> None:
+        self.events.append(("leave params", id(node), ""))
+
+
+def _events(module: cst.Module) -> list[tuple[str, int, str]]:
+    recorder = _Recorder()
+    module.visit(recorder)
+    return recorder.events
+
+
+def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    nodes, pending = [], [module]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        pending.extend(node.children)
+    return nodes
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_children_in_libcsts_order(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    for node in _all_nodes(module):
+        fields = child_fields(type(node))
+        assert fields is not None, type(node).__name__
+        ours = []
+        for field in fields:
+            value = getattr(node, field)
+            ours.extend(value if isinstance(value, (tuple, list)) else [value] if isinstance(value, cst.CSTNode) else [])
+        assert ours == list(node.children), type(node).__name__
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_the_same_events_as_libcsts_walk(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+    theirs = _events(module)
+    with read_only_walks():
+        ours = _events(module)
+    assert ours == theirs
+    assert any(event[0] == "visit bases" for event in theirs) or "class" not in SOURCES[name]
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_scopes_and_expression_contexts_as_libcsts(name: str) -> None:
+    """LibCST's own providers call `visit` from inside their visitors (and ScopeProvider has attribute hooks)."""
+
+    def resolved() -> tuple[dict[str, object], dict[str, object]]:
+        module = cst.parse_module(SOURCES[name])
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        nodes = {id(node): index for index, node in enumerate(_all_nodes(module))}
+        scopes = wrapper.resolve(ScopeProvider)
+        contexts = wrapper.resolve(ExpressionContextProvider)
+        described_scopes = {
+            f"{nodes[id(node)]}": (
+                type(scope).__name__,
+                sorted((assignment.name, nodes.get(id(assignment.node), -1)) for assignment in scope.assignments),
+                sorted((access.node.value, nodes.get(id(access.node), -1)) for access in scope.accesses),
+            )
+            for node, scope in scopes.items()
+            # (the scope analysis parses string annotations: nodes of their own, outside the module)
+            if scope is not None and isinstance(node, (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda))
+            and id(node) in nodes
+        }
+        described_contexts = {f"{nodes[id(node)]}": context.name for node, context in contexts.items() if id(node) in nodes}
+        return described_scopes, described_contexts
+
+    theirs = resolved()
+    with read_only_walks():
+        ours = resolved()
+    assert ours == theirs
+    assert theirs[0] and theirs[1]
+
+
+def test_a_transformer_still_rebuilds_the_tree() -> None:
+    class Rename(cst.CSTTransformer):
+        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+            return updated_node.with_changes(value=updated_node.value.upper())
+
+    module = cst.parse_module("def f(a):\n    return a + b\n")
+    with read_only_walks():
+        renamed = module.visit(Rename())
+    assert renamed.code == "def F(A):\n    return A + B\n"
+
+
+def test_a_node_class_whose_order_cannot_be_read_is_walked_by_libcst(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = cst.parse_module(RARE_SYNTAX)
+    theirs = _events(module)
+    monkeypatch.setitem(traversal._CHILD_FIELDS, cst.FunctionDef, None)
+    monkeypatch.setitem(traversal._CHILD_FIELDS, cst.Module, None)
+    with read_only_walks():
+        ours = _events(module)
+    assert ours == theirs
+
+
+def test_a_visitor_with_its_own_attribute_dispatch_is_walked_by_libcst() -> None:
+    class OwnDispatch(_Recorder):
+        def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+            self.events.append(("attribute", id(node), attribute))
+
+    module = cst.parse_module("x = f(a, b=1)\n")
+    theirs, ours = OwnDispatch(), OwnDispatch()
+    module.visit(theirs)
+    with read_only_walks():
+        module.visit(ours)
+    assert ours.events == theirs.events
+    assert ("attribute", id(module), "body") in ours.events
+
+
+def test_libcsts_walk_is_back_after_the_block_even_on_error() -> None:
+    original = cst.CSTNode.visit
+    with pytest.raises(RuntimeError), read_only_walks():
+        assert cst.CSTNode.visit is not original
+        raise RuntimeError
+    assert cst.CSTNode.visit is original
