@@ -10,13 +10,14 @@ import ast
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper
 
 from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
-from banno_migrate.analysis.metadata import CachedVisitorMethods
+from banno_migrate.analysis.metadata import CachedVisitorMethods, PositionProvider
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.catalog import Catalog
@@ -74,12 +75,22 @@ class _CommentCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
     def __init__(self, source: SourceText) -> None:
         super().__init__()
         self.source = source
-        self.suppressions: list[Suppression] = []
+        self._comments: list[cst.Comment] = []
+        self._positions: Mapping[cst.CSTNode, CodeRange] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._positions = self.metadata[PositionProvider]  # kept for after the walk, when metadata is gone
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        line = self.source.libcst_line(self.get_metadata(PositionProvider, node).start.line)
-        if suppression := parse_comment(node.value, line):
-            self.suppressions.append(suppression)
+        if parse_comment(node.value, 0) is not None:  # its line (positions: a whole-module pass) only if it is one
+            self._comments.append(node)
+
+    def suppressions(self) -> list[Suppression]:
+        return [
+            suppression
+            for node in self._comments
+            if (suppression := parse_comment(node.value, self.source.libcst_line(self._positions[node].start.line)))
+        ]
 
 
 def _sliced(source: SourceText, catalog: Catalog, request: LintRequest) -> SourceText:
@@ -108,4 +119,4 @@ def lint_source(
     cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
     with read_only_walks():
         MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
-    return finish(context.findings, comments.suppressions, source, path, catalog, request)
+    return finish(context.findings, comments.suppressions(), source, path, catalog, request)

@@ -83,8 +83,45 @@ def test_cached_visitor_methods_are_libcst_s_for_every_rule_and_provider() -> No
     context = RuleContext(source=SourceText("", "utf-8"), path="x.py", catalog=load_catalog())
     visitors = [rule(context) for rule in RULES_BY_CODE.values()]
     visitors += [StringValueProvider(object()), AuthorizationRequestProvider(), ClaimSourceProvider(object()), WebHandlerProvider()]
+    visitors += [metadata.ScopeProvider()]
     for visitor in visitors:
         assert isinstance(visitor, metadata.CachedVisitorMethods)
         ours, theirs = visitor.get_visitors(), BatchableCSTVisitor.get_visitors(visitor)
         assert ours.keys() == theirs.keys() and ours, type(visitor).__name__
         assert all(ours[name] == theirs[name] for name in ours)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_positions_are_libcsts_computed_when_first_asked(path: Path) -> None:
+    module, wrapper = _resolved(path)
+    ours = wrapper.resolve(metadata.PositionProvider)
+    assert ours._module is module and not ours._ranges  # nothing computed yet
+    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
+    assert dict(ours) == dict(theirs)
+    assert ours._module is None  # computed once, the module let go
+
+
+def test_a_lint_resolves_our_providers_never_libcsts_twins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module asking for LibCST's own ScopeProvider (or positions, parents, names) would cost a second pass."""
+    from banno_migrate import lint
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.languages import LintRequest
+    from banno_migrate.source import SourceText
+
+    resolved: list[type] = []
+
+    class Recording(libcst_metadata.MetadataWrapper):
+        def visit_batched(self, *args: object, **kwargs: object) -> cst.CSTNode:
+            result = super().visit_batched(*args, **kwargs)  # type: ignore[arg-type]
+            resolved.extend(self._metadata)
+            return result
+
+    monkeypatch.setattr(lint, "MetadataWrapper", Recording)
+    catalog = load_catalog()
+    path = ROOT / "examples" / "legacy-app" / "legacy_app" / "auth.py"
+    source = SourceText.decode(path.read_bytes())
+    request = LintRequest(codes=frozenset(catalog.codes), enabled=frozenset(catalog.codes))
+    assert lint.lint_source(source, "auth.py", catalog, request, path)
+    assert metadata.ScopeProvider in resolved and metadata.PositionProvider in resolved
+    twins = {libcst_metadata.ScopeProvider, libcst_metadata.PositionProvider, libcst_metadata.ParentNodeProvider}
+    assert not twins & set(resolved) and libcst_metadata.QualifiedNameProvider not in resolved

@@ -29,10 +29,10 @@ from typing import Iterator
 from urllib.parse import unquote_plus
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, ScopeProvider
+from libcst.metadata import BatchableMetadataProvider
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
-from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider
+from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
 from banno_migrate.catalog import Domain
 from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, Destination, combined_destination, query_segments

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import libcst as cst
-from libcst.metadata import Assignment, ScopeProvider
+from libcst.metadata import Assignment
 
-from banno_migrate.analysis.metadata import ParentNodeProvider
+from banno_migrate.analysis.metadata import ParentNodeProvider, ScopeProvider
 
 GetMetadata = Callable[..., Any]  # a MetadataDependent's get_metadata(provider, node, default)
 

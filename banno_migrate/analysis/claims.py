@@ -25,11 +25,11 @@ from enum import IntEnum
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import Assignment, BatchableMetadataProvider, QualifiedNameSource, Scope, ScopeProvider
+from libcst.metadata import Assignment, BatchableMetadataProvider, QualifiedNameSource, Scope
 
 from banno_migrate.analysis.bindings import GetMetadata, assigned_values
 from banno_migrate.analysis.imports import ProjectModules
-from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider
+from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.strings import StringValueProvider
 
 

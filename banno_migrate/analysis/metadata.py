@@ -9,6 +9,15 @@ provider, in pure Python. Two of LibCST's providers do more than they need to:
 - `libcst.metadata.QualifiedNameProvider` walks the whole tree to store a lazy
   value per node, then computes only the names asked for. Here nothing is walked:
   the names of a node are computed from its scope when asked.
+- `libcst.metadata.PositionProvider` generates the whole module's code to
+  place every node, a fifth of a lint, for the few positions a file with
+  findings needs (most files that pass the prefilter have none). Here the same
+  pass runs when the first position is asked for, and not at all in a file
+  where none is.
+
+The scope analysis is LibCST's own, with `CachedVisitorMethods`; every module
+here uses these classes as metadata keys, never LibCST's (which would be
+computed a second time).
 
 Rules and analyses import these instead of LibCST's (the values are the same:
 tests/test_metadata.py compares both on real code). And `BatchableCSTVisitor`
@@ -23,10 +32,11 @@ import dataclasses
 from typing import Callable, Collection, Iterator, Mapping
 
 import libcst as cst
-from libcst.metadata import BaseMetadataProvider, MetadataWrapper, QualifiedName, ScopeProvider
+from libcst import metadata as libcst_metadata
+from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, QualifiedName
 from libcst.metadata.scope_provider import Scope
 
-__all__ = ["CachedVisitorMethods", "ParentNodeProvider", "QualifiedNameProvider"]
+__all__ = ["CachedVisitorMethods", "ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
 
 
 class CachedVisitorMethods:
@@ -44,6 +54,10 @@ class CachedVisitorMethods:
                 if name.startswith(("visit_", "leave_")) and not getattr(getattr(kind, name), "_is_no_op", False)
             )
         return {name: getattr(self, name) for name in names}
+
+
+class ScopeProvider(CachedVisitorMethods, libcst_metadata.ScopeProvider):
+    """LibCST's scope analysis, its visitor methods looked up once per class."""
 
 
 class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):
@@ -113,3 +127,32 @@ class _QualifiedNames(Mapping[cst.CSTNode, Collection[QualifiedName]]):
 
     def __len__(self) -> int:
         return len(self._scopes)
+
+
+class PositionProvider(BaseMetadataProvider[CodeRange]):
+    """Each node's range (as `libcst.metadata.PositionProvider`), all computed when the first is asked for."""
+
+    def _gen(self, wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, CodeRange]:
+        return _LazyPositions(wrapper.module)
+
+
+class _LazyPositions(Mapping[cst.CSTNode, CodeRange]):
+    def __init__(self, module: cst.Module) -> None:
+        self._module: cst.Module | None = module
+        self._ranges: Mapping[cst.CSTNode, CodeRange] = {}
+
+    def _computed(self) -> Mapping[cst.CSTNode, CodeRange]:
+        if self._module is not None:
+            provider = libcst_metadata.PositionProvider()
+            provider._gen_impl(self._module)  # the pass LibCST's provider runs eagerly
+            self._ranges, self._module = provider._computed, None
+        return self._ranges
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        return self._computed()[node]
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._computed())
+
+    def __len__(self) -> int:
+        return len(self._computed())

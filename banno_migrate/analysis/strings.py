@@ -18,15 +18,15 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, CodePosition, ImportAssignment, PositionProvider, ScopeProvider
+from libcst.metadata import BatchableMetadataProvider, CodeRange, ImportAssignment
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.literals import decode
-from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider
+from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, PositionProvider, ScopeProvider
 from banno_migrate.domain_patterns import HOLE
 from banno_migrate.findings import Edit
 from banno_migrate.source import SourceText
@@ -35,13 +35,33 @@ from banno_migrate.source import SourceText
 _MAX_DEPTH = 8  # how many names deep a value is followed
 
 
+class LiteralStart:
+    """Where a literal's body starts: its line and column are looked up when a finding's edit asks.
+
+    Positions cost a pass over the whole module, which a file without findings never pays.
+    """
+
+    __slots__ = ("_node", "_positions", "_shift")
+
+    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode, shift: int) -> None:
+        self._positions, self._node, self._shift = positions, node, shift
+
+    @property
+    def line(self) -> int:
+        return self._positions[self._node].start.line
+
+    @property
+    def column(self) -> int:
+        return self._positions[self._node].start.column + self._shift
+
+
 @dataclass(frozen=True)
 class Piece:
     """A run of the value that comes from one literal (or a hole, `literal is None`)."""
 
     text: str
     literal: cst.BaseExpression | None  # the SimpleString or FormattedString it is written in
-    body: CodePosition | None  # where the literal's body (after prefix and quote) starts
+    body: LiteralStart | None  # where the literal's body (after prefix and quote) starts
     offsets: tuple[int, ...] = ()  # per character, its source offset from `body`; plus the end
     hint: str = ""  # for a hole: the dotted name of the expression it stands for, if any
 
@@ -205,8 +225,7 @@ class StringValueProvider(CachedVisitorMethods, BatchableMetadataProvider[String
         prefix = node.prefix.lower()
         if "b" in prefix:
             return None
-        start = self.get_metadata(PositionProvider, node).start
-        body = CodePosition(start.line, start.column + len(node.prefix) + len(node.quote))
+        body = LiteralStart(self.metadata[PositionProvider], node, len(node.prefix) + len(node.quote))
         text, offsets = decode(node.raw_value, is_raw="r" in prefix, is_fstring_text=False)
         return (Piece(text, node, body, tuple(offsets)),)
 
@@ -217,7 +236,7 @@ class StringValueProvider(CachedVisitorMethods, BatchableMetadataProvider[String
         pieces: list[Piece] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                body = self.get_metadata(PositionProvider, part).start
+                body = LiteralStart(self.metadata[PositionProvider], part, 0)
                 text, offsets = decode(part.value, is_raw="r" in prefix, is_fstring_text=True)
                 pieces.append(Piece(text, node, body, tuple(offsets)))
             elif isinstance(part, cst.FormattedStringExpression) and part.format_spec is None:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange
 
-from banno_migrate.analysis.metadata import CachedVisitorMethods
+from banno_migrate.analysis.metadata import CachedVisitorMethods, PositionProvider
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.catalog import Catalog, Domain, RuleSpec
 from banno_migrate.findings import Applicability, Edit, Finding, FindingSet

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Collection
 
 import libcst as cst
-from libcst.metadata import PositionProvider, QualifiedName, ScopeProvider
+from libcst.metadata import QualifiedName
 
-from banno_migrate.analysis.metadata import ParentNodeProvider, QualifiedNameProvider
+from banno_migrate.analysis.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.oauth_libraries import (
     OAuthParameter,
     is_library_api,

@@ -6,9 +6,9 @@ import re
 from functools import cached_property
 
 import libcst as cst
-from libcst.metadata import Assignment, PositionProvider, ScopeProvider
+from libcst.metadata import Assignment
 
-from banno_migrate.analysis.metadata import ParentNodeProvider, QualifiedNameProvider
+from banno_migrate.analysis.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.claims import (
     USERINFO_KEY,
     ClaimSourceProvider,

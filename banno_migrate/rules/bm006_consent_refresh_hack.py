@@ -4,7 +4,6 @@ from __future__ import annotations
 
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from banno_migrate.analysis.authorization_requests import (
     AuthorizationRequest,
@@ -13,6 +12,7 @@ from banno_migrate.analysis.authorization_requests import (
     Parameter,
     Span,
 )
+from banno_migrate.analysis.metadata import PositionProvider
 from banno_migrate.domain_patterns import query_parameter_removal
 from banno_migrate.findings import Applicability, Edit
 from banno_migrate.rules.base import Rule

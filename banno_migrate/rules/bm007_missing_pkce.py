@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from banno_migrate.analysis.authorization_requests import (
     AuthorizationRequest,
@@ -11,6 +10,7 @@ from banno_migrate.analysis.authorization_requests import (
     Destination,
     Library,
 )
+from banno_migrate.analysis.metadata import PositionProvider
 from banno_migrate.rules.base import Rule
 
 # What to do, in the words of each way to build the request (the catalog's guidance has the details).

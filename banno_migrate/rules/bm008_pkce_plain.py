@@ -11,9 +11,8 @@ token exchange fail.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
-from banno_migrate.analysis.metadata import QualifiedNameProvider
+from banno_migrate.analysis.metadata import PositionProvider, QualifiedNameProvider
 from banno_migrate.analysis.oauth_libraries import (
     OAuthParameter,
     is_library_api,

@@ -12,9 +12,8 @@ import re
 from typing import Iterator
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
 
-from banno_migrate.analysis.metadata import QualifiedNameProvider
+from banno_migrate.analysis.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.strings import is_prose_call, dotted_name
 from banno_migrate.analysis.web_handlers import Framework, WebHandler, WebHandlerProvider, call_argument
 from banno_migrate.rules.base import Rule
