@@ -131,3 +131,28 @@ def test_project_constants_bound_twice_or_missing_stay_unknown(tmp_path: Path) -
     assert texts('from . import settings\nX = settings.TWICE + "/x"', file)[-1] == f"{HOLE}/x"
     assert texts('from . import settings\nX = settings.NOPE + "/x"', file)[-1] == f"{HOLE}/x"
     assert texts('from .missing import BASE\nX = BASE + "/x"', file)[-1] == f"{HOLE}/x"
+
+
+@pytest.mark.parametrize(
+    ("body", "is_raw", "is_fstring_text"),
+    [
+        ("https://banno.com/a/oidc-provider/api/", False, False),  # the common case: no escape at all
+        ("a\\x2Fb\\n\\u00e9\\N{DIGIT ONE}\\\\", False, False),
+        ("a\\\nb", False, False),  # a line continuation adds nothing
+        ("C:\\path\\x2F", True, False),  # raw: a backslash is itself
+        ("a{{b}}c", False, True),  # f-string text: doubled braces are one
+        ("a{{b\\tc", True, True),
+        ("", False, False),
+    ],
+)
+def test_decoding_gives_python_s_value_and_the_general_reader_s_offsets(body: str, is_raw: bool, is_fstring_text: bool) -> None:
+    from functools import partial
+
+    from banno_migrate.analysis.literals import _python_sequence, decode, decode_with
+
+    text, offsets = decode(body, is_raw=is_raw, is_fstring_text=is_fstring_text)
+    general = decode_with(body, partial(_python_sequence, is_raw=is_raw, is_fstring_text=is_fstring_text))
+    assert (text, offsets) == general
+    literal = ("rf" if is_raw and is_fstring_text else "r" if is_raw else "f" if is_fstring_text else "") + repr(body)[0] * 3
+    assert eval(literal + body + literal[-3:]) == text  # noqa: S307 - our own test literals
+    assert len(offsets) == len(text) + 1 and offsets[-1] == len(body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
 from pathlib import Path
 
 import libcst as cst
@@ -192,3 +194,66 @@ def test_libcsts_walk_is_back_after_the_block_even_on_error() -> None:
         assert cst.CSTNode.visit is not original
         raise RuntimeError
     assert cst.CSTNode.visit is original
+
+
+class _Calls(cst.CSTVisitor):
+    """A visitor with methods for a few node types only: formatting nodes need not be walked for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.calls.append(("Name", id(node)))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.calls.append(("Call", id(node)))
+        return not isinstance(node.func, cst.Attribute)  # a visitor may skip a subtree
+
+    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
+        self.calls.append(("left SimpleString", id(original_node)))
+
+    def visit_Arg_value(self, node: cst.Arg) -> None:
+        self.calls.append(("Arg value", id(node)))
+
+
+class _CallsAndComments(_Calls):
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.calls.append(("Comment", id(node)))
+
+
+@pytest.mark.parametrize("visitor_class", [_Calls, _CallsAndComments])
+@pytest.mark.parametrize("name", SOURCES)
+def test_a_visitor_not_told_of_formatting_is_told_the_same(name: str, visitor_class: type[_Calls]) -> None:
+    module = cst.parse_module(SOURCES[name])
+    theirs, ours = visitor_class(), visitor_class()
+    module.visit(theirs)
+    with read_only_walks():
+        module.visit(ours)
+    assert ours.calls == theirs.calls and theirs.calls
+    assert traversal._PLANS[visitor_class].skipped == (
+        traversal.FORMATTING if visitor_class is _Calls else {cst.SimpleWhitespace, cst.Newline, cst.ImportStar}
+    )
+
+
+def _node_classes(annotation: object) -> set[type]:
+    """The concrete node classes a field annotation admits (abstract bases stand for their subclasses)."""
+    if isinstance(annotation, type):
+        if not issubclass(annotation, cst.CSTNode):
+            return set()
+        concrete = {kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, annotation)}
+        return {kind for kind in concrete if not inspect.isabstract(kind)}
+    return set().union(*(_node_classes(argument) for argument in typing.get_args(annotation)))
+
+
+def test_formatting_holds_nothing_but_formatting() -> None:
+    """What `FORMATTING` claims, derived from LibCST's field types: its nodes' children are all formatting."""
+    for kind in traversal.FORMATTING:
+        hints = typing.get_type_hints(kind)
+        fields = child_fields(kind)
+        assert fields is not None
+        for field in fields:
+            admitted = _node_classes(hints[field])
+            assert admitted and admitted <= traversal.FORMATTING, (kind.__name__, field)
+    leaves = {kind for kind in traversal.FORMATTING if not child_fields(kind)}
+    assert leaves == traversal._LEAVES

@@ -51,6 +51,8 @@ def decode_with(raw: str, read: Reader) -> tuple[str, list[int]]:
 
 def decode(raw: str, *, is_raw: bool, is_fstring_text: bool) -> tuple[str, list[int]]:
     """Value of a Python literal body and the source offset of each value character (+ end)."""
+    if ("\\" not in raw or is_raw) and not (is_fstring_text and ("{" in raw or "}" in raw)):
+        return raw, list(range(len(raw) + 1))  # every character stands for itself (most literals)
     return decode_with(raw, partial(_python_sequence, is_raw=is_raw, is_fstring_text=is_fstring_text))
 
 

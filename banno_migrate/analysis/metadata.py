@@ -32,9 +32,12 @@ import dataclasses
 from typing import Callable, Collection, Iterator, Mapping
 
 import libcst as cst
+from libcst import MaybeSentinel
 from libcst import metadata as libcst_metadata
 from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, QualifiedName
 from libcst.metadata.scope_provider import Scope
+
+from banno_migrate.analysis.traversal import child_fields
 
 __all__ = ["CachedVisitorMethods", "ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
 
@@ -67,9 +70,6 @@ class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):
         self._computed = _parents(module)
 
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
 def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     """Each node's parent, read from the nodes' fields: a node's children are the nodes its fields hold.
 
@@ -79,20 +79,23 @@ def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     pending: list[cst.CSTNode] = [module]
     while pending:
         node = pending.pop()
-        fields = _CHILD_FIELDS.get(type(node))
-        if fields is None:
-            fields = _CHILD_FIELDS[type(node)] = tuple(field.name for field in dataclasses.fields(node))
-        for name in fields:
+        for name in child_fields(node.__class__) or _all_fields(node.__class__):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                parents[value] = node
-                pending.append(value)
-            elif isinstance(value, (tuple, list)):
+            kind = value.__class__
+            if kind is tuple or kind is list:
                 for item in value:
                     if isinstance(item, cst.CSTNode):
                         parents[item] = node
                         pending.append(item)
+            elif value is not None and kind is not MaybeSentinel and isinstance(value, cst.CSTNode):
+                parents[value] = node
+                pending.append(value)
     return parents
+
+
+def _all_fields(kind: type) -> tuple[str, ...]:
+    """Every field, for a node class whose child fields LibCST's source does not tell."""
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 class QualifiedNameProvider(BaseMetadataProvider[Collection[QualifiedName]]):

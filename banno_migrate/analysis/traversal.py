@@ -25,19 +25,37 @@ import inspect
 import re
 import textwrap
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 import libcst as cst
+from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
 
 __all__ = ["child_fields", "read_only_walks"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
 _DEFAULT_ATTRIBUTE_HOOKS = (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute)
-_ATTRIBUTE_HOOK = re.compile(r"(?:visit|leave)_([A-Z][A-Za-z0-9]*)_(\w+)")
+_METHOD = re.compile(r"(?:visit|leave)_(?P<type>[A-Z][A-Za-z0-9]*)(?:_(?P<field>\w+))?")
 
 _CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...] | None] = {}
-_HOOKS_BY_VISITOR_CLASS: dict[type, frozenset[tuple[str, str]] | None] = {}
+
+# Formatting: nodes whose subtrees hold nothing but formatting (tests/test_traversal.py derives this
+# from LibCST's field types). Most of a tree is formatting (six nodes in ten on real code); a visitor
+# with no method for any of it is not told about it, so it is not walked for that visitor.
+FORMATTING = frozenset(
+    getattr(cst, name)
+    for name in (
+        "SimpleWhitespace Newline Comment EmptyLine TrailingWhitespace ParenthesizedWhitespace "
+        "Comma Dot Colon Semicolon AssignEqual ImportStar Asynchronous "
+        "LeftParen RightParen LeftSquareBracket RightSquareBracket LeftCurlyBrace RightCurlyBrace "
+        "Add Subtract Multiply Divide FloorDivide Modulo Power LeftShift RightShift BitOr BitAnd BitXor "
+        "MatrixMultiply And Or Not Minus Plus BitInvert "
+        "Equal NotEqual LessThan LessThanEqual GreaterThan GreaterThanEqual In NotIn Is IsNot "
+        "AddAssign SubtractAssign MultiplyAssign DivideAssign FloorDivideAssign ModuloAssign PowerAssign "
+        "LeftShiftAssign RightShiftAssign BitOrAssign BitAndAssign BitXorAssign MatrixMultiplyAssign"
+    ).split()
+)
+_LEAVES = frozenset((cst.SimpleWhitespace, cst.Newline, cst.Comment, cst.ImportStar))  # formatting without children
 
 
 def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
@@ -70,36 +88,71 @@ def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     return ordered if known.issuperset(ordered) else None
 
 
-def _attribute_hooks(visitor: cst.CSTVisitor) -> frozenset[tuple[str, str]] | None:
-    """The (node type, field) pairs the visitor has attribute hooks for; None when it decides them itself."""
+class _Plan:
+    """How to walk for one visitor: its attribute hooks, and the node classes it need not be walked into."""
+
+    __slots__ = ("hooks", "skipped")
+
+    def __init__(self, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type]) -> None:
+        self.hooks, self.skipped = hooks, skipped
+
+
+def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
+    """None for a visitor that decides its attribute hooks itself (LibCST walks it)."""
     if isinstance(visitor, _BatchedCSTVisitor):
-        return _hook_pairs(visitor.visitor_methods)
+        told = visitor.before_visit is None and visitor.after_leave is None
+        return _plan_for(visitor.visitor_methods, wants_everything=not told)
     kind = type(visitor)
-    try:
-        return _HOOKS_BY_VISITOR_CLASS[kind]
-    except KeyError:
-        custom = (kind.on_visit_attribute, kind.on_leave_attribute) != _DEFAULT_ATTRIBUTE_HOOKS
-        hooks = _HOOKS_BY_VISITOR_CLASS[kind] = None if custom else _hook_pairs(dir(kind))
-        return hooks
+    custom_hooks = (kind.on_visit_attribute, kind.on_leave_attribute) != _DEFAULT_ATTRIBUTE_HOOKS
+    if custom_hooks:
+        return None
+    # LibCST's visitor classes carry a no-op stub for every possible method: only real ones count.
+    own = [name for name in dir(kind) if not getattr(getattr(kind, name), "_is_no_op", False)]
+    told_of_every_node = (kind.on_visit, kind.on_leave) != (cst.CSTVisitor.on_visit, cst.CSTVisitor.on_leave)
+    return _plan_for(own, wants_everything=told_of_every_node)
 
 
-def _hook_pairs(names: object) -> frozenset[tuple[str, str]]:
-    return frozenset(match.groups() for name in names if (match := _ATTRIBUTE_HOOK.fullmatch(name)))  # type: ignore[attr-defined]
+def _plan_for(method_names: Iterable[str], *, wants_everything: bool) -> _Plan:
+    hooks: dict[str, set[str]] = {}
+    wanted: set[str] = set()
+    for name in method_names:
+        if match := _METHOD.fullmatch(name):
+            wanted.add(match["type"])
+            if match["field"]:
+                hooks.setdefault(match["type"], set()).add(match["field"])
+    if wants_everything:
+        skipped: frozenset[type] = frozenset()
+    elif wanted.isdisjoint(kind.__name__ for kind in FORMATTING):
+        skipped = FORMATTING
+    else:
+        skipped = frozenset(kind for kind in _LEAVES if kind.__name__ not in wanted)
+    return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped)
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> object:
     """`CSTNode.visit`, without the rebuilding, for a read-only visitor."""
     if not isinstance(visitor, cst.CSTVisitor) or any(name.startswith(("visit_", "leave_")) for name in vars(visitor)):
-        return _LIBCST_VISIT(node, visitor)  # a transformer uses the rebuilt nodes; hooks set on an instance
-    hooks = _attribute_hooks(visitor)
-    if hooks is None:
+        return _LIBCST_VISIT(node, visitor)  # a transformer uses the rebuilt nodes; methods set on an instance
+    plan = _plan(visitor) if isinstance(visitor, _BatchedCSTVisitor) else _cached_plan(type(visitor), visitor)
+    if plan is None:
         return _LIBCST_VISIT(node, visitor)
     if _module_only(visitor) and isinstance(node, cst.Module):
         visitor.on_visit(node)
         visitor.on_leave(node)
     else:
-        _walk(node, visitor, hooks)
+        _walk(node, visitor, plan.hooks, plan.skipped)
     return node
+
+
+_PLANS: dict[type, _Plan | None] = {}
+
+
+def _cached_plan(kind: type, visitor: cst.CSTVisitor) -> _Plan | None:
+    try:
+        return _PLANS[kind]
+    except KeyError:
+        plan = _PLANS[kind] = _plan(visitor)
+        return plan
 
 
 def _module_only(visitor: cst.CSTVisitor) -> bool:
@@ -116,24 +169,27 @@ def _module_only(visitor: cst.CSTVisitor) -> bool:
     )
 
 
-def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: frozenset[tuple[str, str]]) -> None:
-    fields = _CHILD_FIELDS.get(type(node)) or child_fields(type(node))
+def _walk(
+    node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type]
+) -> None:
+    fields = _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__)
     if fields is None:
         _LIBCST_VISIT(node, visitor)
         return
     if visitor.on_visit(node):
-        kind = type(node).__name__
+        hooked = hooks.get(node.__class__.__name__) if hooks else None
         for name in fields:
-            hooked = (kind, name) in hooks
-            if hooked:
+            if hooked and name in hooked:
                 visitor.on_visit_attribute(node, name)
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                _walk(value, visitor, hooks)
-            elif isinstance(value, (tuple, list)):
+            kind = value.__class__
+            if kind is tuple or kind is list:
                 for child in value:
-                    _walk(child, visitor, hooks)
-            if hooked:
+                    if child.__class__ not in skipped:
+                        _walk(child, visitor, hooks, skipped)
+            elif value is not None and kind is not MaybeSentinel and kind not in skipped:
+                _walk(value, visitor, hooks, skipped)
+            if hooked and name in hooked:
                 visitor.on_leave_attribute(node, name)
     visitor.on_leave(node)
 
