@@ -28,6 +28,22 @@ KEPT = {
         institution = claims["institution_id"]
         """,
     ),
+    "BM005 UserInfo response, nothing named claims": (
+        "BM005",
+        """
+        import requests
+
+        profile = requests.get("https://bank.example/a/consumer/api/v0/oidc/me").json()
+        institution = profile["institution_id"]
+        """,
+    ),
+    "BM005 claims request": (
+        "BM005",
+        """
+        import json
+        url = client.prepare_request_uri(AUTH_URL, claims=json.dumps({"id_token": {"institution_id": None}}))
+        """,
+    ),
     "BM007 authlib app without PKCE": (
         "BM007",
         """
@@ -69,6 +85,15 @@ SKIPPED = {
         class Column:
             def __init__(self, user_type):
                 self.user_type = user_type
+        """,
+    ),
+    # A claim name as a dict key of the application's own data: nothing says the dict holds claims
+    # (sqlalchemy's tests: {"phone_numbers": ...} rows).
+    "BM005 claim name as a key of other data": (
+        "BM005",
+        """
+        rows = [{"user_id": 1, "phone_numbers": ["555-0100"]}]
+        numbers = rows[0]["phone_numbers"]
         """,
     ),
     # python-social-auth's backends have their own `authorization_url` methods.
