@@ -99,7 +99,8 @@ class _Slicer:
         return self._regions(body)
 
     def _needled_bindings(self, body: list[ast.stmt]) -> Iterator[str]:
-        """Names bound outside functions by a statement that holds a needle (`params = parse_qs(u.fragment)`)."""
+        """Names bound outside functions by a statement that holds a needle (`params = parse_qs(u.fragment)`,
+        an import's alias)."""
         for statement in body:
             if isinstance(statement, ast.ClassDef):
                 yield from self._needled_bindings(statement.body)
@@ -108,6 +109,8 @@ class _Slicer:
                     for node in ast.walk(statement):
                         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                             yield node.id
+                        elif isinstance(node, ast.alias):  # `import MobileApplicationClient as M`: M is used
+                            yield node.asname or node.name.partition(".")[0]
 
     def _functions(self, body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
         """Each function of the module and of its classes (not those inside functions)."""

@@ -126,6 +126,26 @@ def test_a_docstring_sharing_its_line_is_kept() -> None:
     assert relevant_code(text, ["oidc/"]) == '"""Doc."""; import os\n\ndef f():\n    0       \n'
 
 
+def test_a_name_an_import_holding_a_needle_binds_is_followed() -> None:
+    """`M(...)` holds no needle: its function is kept because the import binding M does."""
+    text = textwrap.dedent(
+        """\
+        from oauthlib.oauth2 import MobileApplicationClient as M
+
+        def make():
+            return M(CLIENT_ID)
+
+        def other():
+            return 1
+        """
+    )
+    request = LintRequest(codes=frozenset({"BM003"}))
+    sliced = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, request)
+    whole = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, dataclasses.replace(request, slicing=False))
+    assert [finding.line for finding in sliced] == [finding.line for finding in whole] == [4]
+    assert relevant_code(text, slice_needles(CATALOG, request)).splitlines()[-1].strip() == "0"  # other() is left out
+
+
 def test_a_body_that_starts_with_a_decorated_definition_is_left_out_from_its_first_decorator() -> None:
     """`lineno` of a decorated definition is its `def` line: a region starting there left the decorator
     behind, the slice did not parse, and the whole file went to LibCST (flask's tests, 54 kB)."""
