@@ -29,25 +29,13 @@ class Prefilter:
     def __init__(self, catalog: Catalog, extra_claims: Iterable[str] = ()) -> None:
         self._claims = tuple(dict.fromkeys(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims)))
         self._specs = catalog.rules
-        self._needles_of: dict[frozenset[str], tuple[bytes, ...]] = {}
 
     def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
         """The rules among `codes` that could find something in `data` (the file at `path`)."""
-        # One substring scan per distinct string, whatever the number of rules and groups it is in.
-        present = frozenset(needle for needle in self._needles(codes) if needle in data)
+        present = _Presence(data)
         return frozenset(code for code in codes if self._could_fire(code, data, present, path, python))
 
-    def _needles(self, codes: frozenset[str]) -> tuple[bytes, ...]:
-        needles = self._needles_of.get(codes)
-        if needles is None:
-            specs = [self._specs[code] for code in codes if code in self._specs]
-            parts = {part for spec in specs for group in spec.triggers for part in group}
-            if any(spec.triggers_include_claims for spec in specs):
-                parts.update(self._claims)
-            needles = self._needles_of[codes] = tuple(sorted(parts))
-        return needles
-
-    def _could_fire(self, code: str, data: bytes, present: frozenset[bytes], path: str, python: bool) -> bool:
+    def _could_fire(self, code: str, data: bytes, present: _Presence, path: str, python: bool) -> bool:
         spec = self._specs.get(code)
         if spec is None:
             return True
@@ -57,14 +45,34 @@ class Prefilter:
             return False
         return not python or all(pattern.search(data) for pattern in spec.requires)
 
-    def _triggered(self, spec: RuleSpec, data: bytes, present: frozenset[bytes], python: bool) -> bool:
+    def _triggered(self, spec: RuleSpec, data: bytes, present: _Presence, python: bool) -> bool:
         if not spec.triggers and not spec.triggers_include_claims:
             return True
-        if any(present.issuperset(group) for group in spec.triggers):
+        if any(all(map(present, group)) for group in spec.triggers):
             return True
         if not spec.triggers_include_claims:
             return False
-        names = [name for name in self._claims if name in present]
+        names = [name for name in self._claims if present(name)]
         if python:  # Python rules read a claim by a string key only (`claims["institution_id"]`): the name is quoted.
             return any(quote + name + quote in data for name in names for quote in _QUOTES)
         return bool(names)
+
+
+class _Presence:
+    """Whether a string occurs in a file: one substring scan per distinct string, and only when asked.
+
+    A group's later strings (`access_token` after `fragment`) are looked for only in
+    the few files holding its first; a string of several rules is looked for once.
+    """
+
+    __slots__ = ("_data", "_known")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._known: dict[bytes, bool] = {}
+
+    def __call__(self, needle: bytes) -> bool:
+        known = self._known.get(needle)
+        if known is None:
+            known = self._known[needle] = needle in self._data
+        return known

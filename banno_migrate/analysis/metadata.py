@@ -28,7 +28,6 @@ once per class.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Callable, Collection, Iterator, Mapping
 
 import libcst as cst
@@ -71,31 +70,28 @@ class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):
 
 
 def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
-    """Each node's parent, read from the nodes' fields: a node's children are the nodes its fields hold.
-
-    Six times faster than a visitor, which rebuilds every node it leaves.
-    """
+    """Each node's parent, read from the fields LibCST visits: six times faster than its `children`."""
     parents: dict[cst.CSTNode, cst.CSTNode] = {}
     pending: list[cst.CSTNode] = [module]
     while pending:
         node = pending.pop()
-        for name in child_fields(node.__class__) or _all_fields(node.__class__):
+        fields = child_fields(node.__class__)
+        if fields is None:  # a class whose fields LibCST's source does not tell
+            for child in node.children:
+                parents[child] = node
+                pending.append(child)
+            continue
+        for name in fields:
             value = getattr(node, name)
             kind = value.__class__
             if kind is tuple or kind is list:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
-                        parents[item] = node
-                        pending.append(item)
-            elif value is not None and kind is not MaybeSentinel and isinstance(value, cst.CSTNode):
+                    parents[item] = node
+                    pending.append(item)
+            elif value is not None and kind is not MaybeSentinel:
                 parents[value] = node
                 pending.append(value)
     return parents
-
-
-def _all_fields(kind: type) -> tuple[str, ...]:
-    """Every field, for a node class whose child fields LibCST's source does not tell."""
-    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 class QualifiedNameProvider(BaseMetadataProvider[Collection[QualifiedName]]):

@@ -172,7 +172,7 @@ def _module_only(visitor: cst.CSTVisitor) -> bool:
 def _walk(
     node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type]
 ) -> None:
-    fields = _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__)
+    fields = _CHILD_FIELDS[node.__class__] if node.__class__ in _CHILD_FIELDS else child_fields(node.__class__)
     if fields is None:
         _LIBCST_VISIT(node, visitor)
         return
