@@ -275,7 +275,7 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
     from banno_migrate.selection import RuleSelection
 
     catalog = load_catalog()
-    settings = load_settings(options["config_path"], catalog.codes)
+    settings = load_settings(options["config_path"], catalog.codes, cache=not options["no_cache"])
     select, ignore = _split_codes(options["select"], "--select"), _split_codes(options["ignore"], "--ignore")
     issuer_host = options["issuer_host"]
     if issuer_host is not None:

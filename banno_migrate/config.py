@@ -121,24 +121,28 @@ def _tool_table(document: Mapping[str, Any]) -> object | None:
 
 
 def load_settings(
-    config_path: Path | None, known_codes: Collection[str], cwd: Path | None = None
+    config_path: Path | None, known_codes: Collection[str], cwd: Path | None = None, *, cache: bool = True
 ) -> Settings:
     """Settings for a run: the --config file, else the closest file, else defaults."""
     if config_path is not None:
-        return load_config(config_path, known_codes)
+        return load_config(config_path, known_codes, cache=cache)
     base = Path.cwd() if cwd is None else cwd.resolve()
     found = find_config(base)
-    return load_config(found, known_codes) if found is not None else Settings(root=base)
+    return load_config(found, known_codes, cache=cache) if found is not None else Settings(root=base)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def load_config(path: Path, known_codes: Collection[str]) -> Settings:
-    """Read and validate one config file (YAML, or the table in a TOML file)."""
+def load_config(path: Path, known_codes: Collection[str], *, cache: bool = False) -> Settings:
+    """Read and validate one config file (YAML, or the table in a TOML file).
+
+    With `cache`, a YAML file parsed by an earlier run is read back from the
+    findings cache next to it (`banno_migrate.cache.parsed_config`).
+    """
     suffix = path.suffix.lower()
     if suffix in _YAML_SUFFIXES:
-        table, prefix = _read_yaml_table(path), f"{path}: "
+        table, prefix = _read_yaml_table(path, cache), f"{path}: "
     elif suffix == ".toml":
         table, prefix = _read_toml_table(path), f"{path}: [{_TOOL_TABLE}] "
     else:
@@ -181,11 +185,29 @@ def _unique_key_loader():
     return UniqueKeyLoader
 
 
-def _read_yaml_table(path: Path) -> Mapping[Any, Any]:
-    import yaml  # lazily: only YAML users should pay for importing PyYAML
+def _read_yaml_table(path: Path, cache: bool) -> Mapping[Any, Any]:
+    from banno_migrate.cache import parsed_config, remember_parsed_config
+
+    raw = _read_bytes(path)
+    known = parsed_config(path.parent, raw) if cache else None
+    if known is not None:
+        document = known[0]
+    else:
+        document = _parse_yaml(path, raw)
+        if cache:
+            remember_parsed_config(path.parent, raw, document)
+    if document is None:  # an empty file means "all defaults"
+        return {}
+    if not isinstance(document, dict):
+        raise ConfigError(f"{path}: top level must be a mapping of settings, got {_type_name(document)}")
+    return document
+
+
+def _parse_yaml(path: Path, raw: bytes) -> Any:
+    import yaml  # lazily: only YAML users should pay for importing PyYAML, and only when it is not cached
 
     try:
-        document = yaml.load(_read_bytes(path), Loader=_unique_key_loader())
+        return yaml.load(raw, Loader=_unique_key_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -193,11 +215,6 @@ def _read_yaml_table(path: Path) -> Mapping[Any, Any]:
         raise ConfigError(f"{path}: invalid YAML{where}: {_one_line(problem)}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {_one_line(str(exc))}") from None
-    if document is None:  # an empty file means "all defaults"
-        return {}
-    if not isinstance(document, dict):
-        raise ConfigError(f"{path}: top level must be a mapping of settings, got {_type_name(document)}")
-    return document
 
 
 def _read_toml_table(path: Path) -> Mapping[str, Any]:

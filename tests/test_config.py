@@ -624,3 +624,57 @@ def test_import_does_not_pull_in_heavy_modules() -> None:
     )
     assert result.stdout.strip() == "[]"
 
+
+
+# --------------------------------------------------------------------------- parsed YAML kept in the cache
+
+
+def _cache_made_by_a_run(root: Path) -> None:
+    from banno_migrate.cache import FindingsCache
+
+    FindingsCache(root, "key")._prepare_directory()
+
+
+def test_a_yaml_config_parsed_once_is_read_back_without_pyyaml(tmp_path: Path) -> None:
+    write(tmp_path / CONFIG_FILENAME, FULL_YAML)
+    _cache_made_by_a_run(tmp_path)
+    assert load_settings(None, KNOWN, cache=True) == expected_full(tmp_path, tmp_path / CONFIG_FILENAME)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from banno_migrate.config import load_settings\n"
+        f"settings = load_settings(None, {KNOWN!r}, cache=True)\n"
+        "print(settings.select, settings.per_file_ignores, 'yaml' in sys.modules)\n"
+    )
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert second.stdout.split() == "('BM001', 'BM00') (('tests/**', ('BM003', 'BM004')), ('scripts/*.py', ('BM005',))) False".split()
+
+
+def test_a_changed_config_is_parsed_again(tmp_path: Path) -> None:
+    write(tmp_path / CONFIG_FILENAME, "select: [BM001]\n")
+    _cache_made_by_a_run(tmp_path)
+    assert load_settings(None, KNOWN, cache=True).select == ("BM001",)
+    write(tmp_path / CONFIG_FILENAME, "select: [BM002]\n")
+    assert load_settings(None, KNOWN, cache=True).select == ("BM002",)
+    write(tmp_path / CONFIG_FILENAME, "select: [BM002\n")
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        load_settings(None, KNOWN, cache=True)
+
+
+def test_nothing_is_kept_without_a_cache_or_with_it_off_or_when_json_would_change_it(tmp_path: Path) -> None:
+    from banno_migrate.cache import CACHE_DIR_NAME, parsed_config
+
+    data = b"select: [BM001]\n"
+    write(tmp_path / CONFIG_FILENAME, data.decode())
+    load_settings(None, KNOWN, cache=True)
+    assert not (tmp_path / CACHE_DIR_NAME).exists()  # no run made a cache here: none is made for this
+    _cache_made_by_a_run(tmp_path)
+    load_settings(None, KNOWN, cache=False)
+    assert parsed_config(tmp_path, data) is None
+    load_settings(None, KNOWN, cache=True)
+    assert parsed_config(tmp_path, data) == ({"select": ["BM001"]},)
+    dated = b"select: [BM001]\nsince: 2024-01-01\n"  # a date: JSON would give a string back
+    write(tmp_path / CONFIG_FILENAME, dated.decode())
+    with pytest.raises(ConfigError, match="since"):
+        load_settings(None, KNOWN, cache=True)
+    assert parsed_config(tmp_path, dated) is None
