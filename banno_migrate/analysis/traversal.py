@@ -10,6 +10,12 @@ the same walk at less than half the cost. LibCST's own providers
 visitors, so `read_only_walks()` swaps `CSTNode.visit` for the time of one
 lint; transformers (the fixer) still go through LibCST's own.
 
+Two walks are cut short, as no visitor can tell: a visitor with no method for
+any formatting node (whitespace, commas, operators: most of a tree) is not
+walked into them, and a batch whose only method is `visit_Module` (LibCST's
+scope and expression-context providers, which walk on their own) is not
+walked below the module.
+
 The order of a node class's children is read once from its
 `_visit_and_replace_children`, where each child field is visited by a
 `visit_*(self, "field", ...)` call in source order. A class whose order cannot
