@@ -208,7 +208,8 @@ class _Runner:
     """Runs the jobs in this process, or in a pool started as soon as there are enough of them.
 
     The pool starts while files are still being read and prefiltered, so its
-    workers import LibCST and lint the first jobs while the rest are triaged.
+    workers lint the first jobs while the rest are triaged; where workers are
+    forked, the front ends (LibCST) are imported once, before they start.
     """
 
     def __init__(self, work: _Work, options: RunOptions, catalog: Catalog) -> None:
@@ -224,8 +225,14 @@ class _Runner:
             return
         self._waiting.append(job)
         if self._workers >= 2 and len(self._waiting) >= PARALLEL_THRESHOLD:
+            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor  # only runs large enough to pay for it
 
+            if multiprocessing.get_start_method() == "fork":
+                # Workers start as copies of this process: a front end imported here (LibCST, for
+                # Python) is imported once, not once per worker.
+                for language in {job.language for job in self._waiting}:
+                    language.load()
             self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_init_worker, initargs=(self._catalog,))
             for waiting in sorted(self._waiting, key=lambda job: -len(job.data)):  # the largest first
                 self._submit(waiting)

@@ -80,6 +80,33 @@ def test_the_process_pool_changes_nothing(corpus: Path, reference: list[tuple], 
     assert _results(corpus, _options(jobs=2)) == reference
 
 
+def test_forked_workers_start_with_the_front_ends_imported(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers forked after a front end is imported (LibCST, for Python) need not import it each."""
+    import concurrent.futures
+    import multiprocessing
+
+    from banno_migrate.languages import Language
+
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda *args, **kwargs: "fork")
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    events: list[str] = []
+    load, pool = Language.load, concurrent.futures.ProcessPoolExecutor
+
+    def recording_load(self: Language):  # noqa: ANN202 - returns the front end module
+        events.append(f"load {self.name}")
+        return load(self)
+
+    class RecordingPool(pool):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            events.append("pool")
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Language, "load", recording_load)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", RecordingPool)
+    _results(corpus / "examples", _options(jobs=2))
+    assert "pool" in events and "load python" in events[: events.index("pool")]
+
+
 def test_the_cache_replays_what_a_cold_run_found(
     corpus: Path, reference: list[tuple], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
