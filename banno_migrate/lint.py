@@ -17,7 +17,7 @@ from libcst.metadata import CodeRange, MetadataWrapper
 
 from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
-from banno_migrate.analysis.metadata import CachedVisitorMethods, PositionProvider
+from banno_migrate.analysis.metadata import PositionProvider
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.catalog import Catalog
@@ -69,7 +69,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else "no details"
 
 
-class _CommentCollector(CachedVisitorMethods, cst.BatchableCSTVisitor):
+class _CommentCollector(cst.BatchableCSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, source: SourceText) -> None:

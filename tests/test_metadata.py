@@ -68,29 +68,6 @@ def test_a_node_outside_the_module_has_no_names() -> None:
     assert wrapper.resolve(metadata.QualifiedNameProvider).get(cst.Name("elsewhere"), set()) == set()
 
 
-def test_cached_visitor_methods_are_libcst_s_for_every_rule_and_provider() -> None:
-    from libcst._batched_visitor import BatchableCSTVisitor
-
-    from banno_migrate.analysis.authorization_requests import AuthorizationRequestProvider
-    from banno_migrate.analysis.claims import ClaimSourceProvider
-    from banno_migrate.analysis.strings import StringValueProvider
-    from banno_migrate.analysis.web_handlers import WebHandlerProvider
-    from banno_migrate.catalog import load_catalog
-    from banno_migrate.rules import RULES_BY_CODE
-    from banno_migrate.rules.base import RuleContext
-    from banno_migrate.source import SourceText
-
-    context = RuleContext(source=SourceText("", "utf-8"), path="x.py", catalog=load_catalog())
-    visitors = [rule(context) for rule in RULES_BY_CODE.values()]
-    visitors += [StringValueProvider(object()), AuthorizationRequestProvider(), ClaimSourceProvider(object()), WebHandlerProvider()]
-    visitors += [metadata.ScopeProvider()]
-    for visitor in visitors:
-        assert isinstance(visitor, metadata.CachedVisitorMethods)
-        ours, theirs = visitor.get_visitors(), BatchableCSTVisitor.get_visitors(visitor)
-        assert ours.keys() == theirs.keys() and ours, type(visitor).__name__
-        assert all(ours[name] == theirs[name] for name in ours)
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
 def test_positions_are_libcsts_computed_when_first_asked(path: Path) -> None:
     module, wrapper = _resolved(path)
@@ -102,7 +79,7 @@ def test_positions_are_libcsts_computed_when_first_asked(path: Path) -> None:
 
 
 def test_a_lint_resolves_our_providers_never_libcsts_twins(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A module asking for LibCST's own ScopeProvider (or positions, parents, names) would cost a second pass."""
+    """A module asking for LibCST's own positions, parents or qualified names would cost a second pass."""
     from banno_migrate import lint
     from banno_migrate.catalog import load_catalog
     from banno_migrate.languages import LintRequest
@@ -122,6 +99,6 @@ def test_a_lint_resolves_our_providers_never_libcsts_twins(monkeypatch: pytest.M
     source = SourceText.decode(path.read_bytes())
     request = LintRequest(codes=frozenset(catalog.codes), enabled=frozenset(catalog.codes))
     assert lint.lint_source(source, "auth.py", catalog, request, path)
-    assert metadata.ScopeProvider in resolved and metadata.PositionProvider in resolved
-    twins = {libcst_metadata.ScopeProvider, libcst_metadata.PositionProvider, libcst_metadata.ParentNodeProvider}
-    assert not twins & set(resolved) and libcst_metadata.QualifiedNameProvider not in resolved
+    assert metadata.PositionProvider in resolved and metadata.ParentNodeProvider in resolved
+    twins = {libcst_metadata.PositionProvider, libcst_metadata.ParentNodeProvider, libcst_metadata.QualifiedNameProvider}
+    assert not twins & set(resolved)

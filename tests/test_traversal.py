@@ -257,3 +257,29 @@ def test_formatting_holds_nothing_but_formatting() -> None:
             assert admitted and admitted <= traversal.FORMATTING, (kind.__name__, field)
     leaves = {kind for kind in traversal.FORMATTING if not child_fields(kind)}
     assert leaves == traversal._LEAVES
+
+
+def test_visitor_methods_found_once_per_class_are_libcsts_for_every_rule_and_provider() -> None:
+    from libcst.metadata import ExpressionContextProvider, ScopeProvider
+
+    from banno_migrate.analysis.authorization_requests import AuthorizationRequestProvider
+    from banno_migrate.analysis.claims import ClaimSourceProvider
+    from banno_migrate.analysis.strings import StringValueProvider
+    from banno_migrate.analysis.web_handlers import WebHandlerProvider
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.rules import RULES_BY_CODE
+    from banno_migrate.rules.base import RuleContext
+    from banno_migrate.source import SourceText
+
+    context = RuleContext(source=SourceText("", "utf-8"), path="x.py", catalog=load_catalog())
+    visitors: list[cst.BatchableCSTVisitor] = [rule(context) for rule in RULES_BY_CODE.values()]
+    visitors += [StringValueProvider(object()), AuthorizationRequestProvider(), ClaimSourceProvider(object()), WebHandlerProvider()]
+    visitors += [ScopeProvider(), ExpressionContextProvider()]
+    theirs = [visitor.get_visitors() for visitor in visitors]
+    with read_only_walks():
+        ours = [visitor.get_visitors() for visitor in visitors]
+        assert cst.BatchableCSTVisitor.get_visitors is not traversal._LIBCST_GET_VISITORS
+    assert cst.BatchableCSTVisitor.get_visitors is traversal._LIBCST_GET_VISITORS
+    for visitor, mine, libcsts in zip(visitors, ours, theirs):
+        assert mine.keys() == libcsts.keys() and mine, type(visitor).__name__
+        assert all(mine[name] == libcsts[name] for name in mine)

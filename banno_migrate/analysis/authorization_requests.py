@@ -32,7 +32,7 @@ import libcst as cst
 from libcst.metadata import BatchableMetadataProvider
 
 from banno_migrate.analysis.bindings import bound_value, only_assignment
-from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from banno_migrate.analysis.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.strings import HOLE, Piece, StringValue, StringValueProvider, dotted_name
 from banno_migrate.catalog import Domain
 from banno_migrate.domain_patterns import TOKEN_REQUEST_PARAMETERS, Destination, combined_destination, query_segments
@@ -183,7 +183,7 @@ def _is_authorization_parameters(names: set[str]) -> bool:
     return ("response_type" in names and bool(names & _CLIENT_PARAMETERS)) or {"prompt", "scope"} <= names
 
 
-class AuthorizationRequestProvider(CachedVisitorMethods, BatchableMetadataProvider[tuple[AuthorizationRequest, ...]]):
+class AuthorizationRequestProvider(BatchableMetadataProvider[tuple[AuthorizationRequest, ...]]):
     """Sets, on the Module node, every authorization request of the module."""
 
     METADATA_DEPENDENCIES = (ParentNodeProvider, QualifiedNameProvider, ScopeProvider, StringValueProvider)

@@ -29,7 +29,7 @@ from libcst.metadata import Assignment, BatchableMetadataProvider, QualifiedName
 
 from banno_migrate.analysis.bindings import GetMetadata, assigned_values
 from banno_migrate.analysis.imports import ProjectModules
-from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from banno_migrate.analysis.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 from banno_migrate.analysis.strings import StringValueProvider
 
 
@@ -88,7 +88,7 @@ def key_text(get_metadata: GetMetadata, node: cst.BaseExpression) -> str | None:
     return None
 
 
-class ClaimSourceProvider(CachedVisitorMethods, BatchableMetadataProvider[Evidence]):
+class ClaimSourceProvider(BatchableMetadataProvider[Evidence]):
     """Sets an `Evidence` on every name, attribute, call, subscript or await that holds claims.
 
     Like `StringValueProvider`, its cache is the `ProjectModules` of the file,

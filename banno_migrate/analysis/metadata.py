@@ -1,7 +1,7 @@
 """Drop-ins for parts of LibCST that cost more than a linter needs, with the same results.
 
 A file that passes the prefilter costs a parse plus one tree walk per metadata
-provider, in pure Python. Two of LibCST's providers do more than they need to:
+provider, in pure Python. Three of LibCST's providers do more than they need to:
 
 - `libcst.metadata.ParentNodeProvider` asks every node for its `children`,
   which rebuilds the child list with a second visit; reading each node's fields
@@ -15,20 +15,15 @@ provider, in pure Python. Two of LibCST's providers do more than they need to:
   pass runs when the first position is asked for, and not at all in a file
   where none is.
 
-The scope analysis is LibCST's own, with `CachedVisitorMethods`; every module
-here uses these classes as metadata keys, never LibCST's (which would be
-computed a second time).
-
 Rules and analyses import these instead of LibCST's (the values are the same:
-tests/test_metadata.py compares both on real code). And `BatchableCSTVisitor`
-looks its `visit_*` and `leave_*` methods up with `inspect.getmembers` on every
-instance, a fifth of the time of a file's lint: `CachedVisitorMethods` does it
-once per class.
+tests/test_metadata.py compares both on real code), and LibCST's scope analysis
+from here too: a module asking for one of LibCST's twins would have it computed
+a second time.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Collection, Iterator, Mapping
+from typing import Collection, Iterator, Mapping
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -38,28 +33,10 @@ from libcst.metadata.scope_provider import Scope
 
 from banno_migrate.analysis.traversal import child_fields
 
-__all__ = ["CachedVisitorMethods", "ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
+__all__ = ["ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
 
 
-class CachedVisitorMethods:
-    """Mixed in before a `BatchableCSTVisitor` (a rule, a batchable provider): its methods found once per class."""
-
-    _visitor_names: dict[type, tuple[str, ...]] = {}
-
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], object]]:
-        kind = type(self)
-        names = self._visitor_names.get(kind)
-        if names is None:  # LibCST's choice (its empty stubs left out), without inspect.getmembers
-            names = self._visitor_names[kind] = tuple(
-                name
-                for name in dir(kind)
-                if name.startswith(("visit_", "leave_")) and not getattr(getattr(kind, name), "_is_no_op", False)
-            )
-        return {name: getattr(self, name) for name in names}
-
-
-class ScopeProvider(CachedVisitorMethods, libcst_metadata.ScopeProvider):
-    """LibCST's scope analysis, its visitor methods looked up once per class."""
+ScopeProvider = libcst_metadata.ScopeProvider  # LibCST's own: the one scope analysis of a lint
 
 
 class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):

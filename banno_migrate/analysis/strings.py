@@ -26,7 +26,7 @@ from libcst.metadata import BatchableMetadataProvider, CodeRange, ImportAssignme
 from banno_migrate.analysis.bindings import bound_value, only_assignment
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.literals import decode
-from banno_migrate.analysis.metadata import CachedVisitorMethods, ParentNodeProvider, PositionProvider, ScopeProvider
+from banno_migrate.analysis.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 from banno_migrate.domain_patterns import HOLE
 from banno_migrate.findings import Edit
 from banno_migrate.source import SourceText
@@ -137,7 +137,7 @@ class StringValue:
         return Edit(base + piece.offsets[local_start], base + piece.offsets[local_end], replacement)
 
 
-class StringValueProvider(CachedVisitorMethods, BatchableMetadataProvider[StringValue]):
+class StringValueProvider(BatchableMetadataProvider[StringValue]):
     """Sets a `StringValue` on every outermost string expression of a module.
 
     Its cache (`MetadataWrapper(..., cache={StringValueProvider: ProjectModules(path)})`)

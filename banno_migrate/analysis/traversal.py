@@ -22,6 +22,9 @@ The order of a node class's children is read once from its
 be read that way, and a visitor with attribute hooks of its own making, are
 walked by LibCST itself. tests/test_traversal.py compares the events of both
 walks on real code.
+
+LibCST also finds a batched visitor's methods with `inspect.getmembers` on every
+instance; within the block they are found once per class.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import inspect
 import re
 import textwrap
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -40,6 +43,7 @@ from libcst._batched_visitor import _BatchedCSTVisitor
 __all__ = ["child_fields", "read_only_walks"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
+_LIBCST_GET_VISITORS = cst.BatchableCSTVisitor.get_visitors
 _DEFAULT_ATTRIBUTE_HOOKS = (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute)
 _METHOD = re.compile(r"(?:visit|leave)_(?P<type>[A-Z][A-Za-z0-9]*)(?:_(?P<field>\w+))?")
 
@@ -200,11 +204,34 @@ def _walk(
     visitor.on_leave(node)
 
 
+_VISITOR_METHODS: dict[type, tuple[str, ...]] = {}
+
+
+def _get_visitors(visitor: cst.BatchableCSTVisitor) -> dict[str, Callable[[cst.CSTNode], object]]:
+    """`BatchableCSTVisitor.get_visitors`, its methods found once per class.
+
+    LibCST looks them up with `inspect.getmembers` on every instance: a fifth of a
+    small file's lint, for every rule and provider (its own scope analysis too).
+    """
+    kind = type(visitor)
+    names = _VISITOR_METHODS.get(kind)
+    if names is None:  # LibCST's choice, its no-op stubs left out
+        names = _VISITOR_METHODS[kind] = tuple(
+            name
+            for name in dir(kind)
+            if name.startswith(("visit_", "leave_")) and not getattr(getattr(kind, name), "_is_no_op", False)
+        )
+    return {name: getattr(visitor, name) for name in names}
+
+
 @contextmanager
 def read_only_walks() -> Iterator[None]:
-    """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it."""
+    """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it, and a
+    batch's visitor methods are found once per class."""
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
+    cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
     try:
         yield
     finally:
         cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
+        cst.BatchableCSTVisitor.get_visitors = _LIBCST_GET_VISITORS  # type: ignore[method-assign]

@@ -34,7 +34,7 @@ from typing import Callable
 import libcst as cst
 from libcst.metadata import BatchableMetadataProvider
 
-from banno_migrate.analysis.metadata import CachedVisitorMethods, QualifiedNameProvider
+from banno_migrate.analysis.metadata import QualifiedNameProvider
 from banno_migrate.analysis.strings import dotted_name
 
 
@@ -93,7 +93,7 @@ _URL_FUNCTIONS = {
 _URL_METHODS = {"add_url_rule": (2, "view_func"), "add_api_route": (1, "endpoint")}
 
 
-class WebHandlerProvider(CachedVisitorMethods, BatchableMetadataProvider[WebHandler]):
+class WebHandlerProvider(BatchableMetadataProvider[WebHandler]):
     """Sets a `WebHandler` on every function definition that handles web requests."""
 
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)

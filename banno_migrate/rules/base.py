@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Iterable
 import libcst as cst
 from libcst.metadata import CodeRange
 
-from banno_migrate.analysis.metadata import CachedVisitorMethods, PositionProvider
+from banno_migrate.analysis.metadata import PositionProvider
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.catalog import Catalog, Domain, RuleSpec
 from banno_migrate.findings import Applicability, Edit, Finding, FindingSet
@@ -31,7 +31,7 @@ class RuleContext:
         return self.reported.findings
 
 
-class Rule(CachedVisitorMethods, cst.BatchableCSTVisitor):
+class Rule(cst.BatchableCSTVisitor):
     """A rule: its code names its entry in the catalog (rules/*.yaml)."""
 
     CODE: ClassVar[str]
