@@ -123,14 +123,7 @@ class FindingsCache:
             for shard, changed in self._changed.items():
                 entries = self._load(shard)
                 entries.update(changed)
-                descriptor, temporary = new_temporary(self.folder)
-                try:
-                    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                        json.dump({"version": __version__, "files": entries}, handle, separators=(",", ":"))
-                    os.replace(temporary, self.folder / f"{shard}.json")
-                except BaseException:
-                    temporary.unlink(missing_ok=True)
-                    raise
+                _write_json(self.folder / f"{shard}.json", {"version": __version__, "files": entries})
         except OSError:
             pass  # a cache that cannot be written only costs speed (read-only checkout, full disk)
         self._changed.clear()
@@ -162,20 +155,25 @@ def remember_parsed_config(root: Path, data: bytes, document: Any) -> None:
             return  # no cache here (yet), or a value JSON would change (a date, a number key, NaN)
         folder = _config_folder(root)
         folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = new_temporary(folder)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"document": document}, handle)
-            os.replace(temporary, folder / f"{_content_hash(data)}.json")
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        _write_json(folder / f"{_content_hash(data)}.json", {"document": document})
     except (OSError, TypeError, ValueError):
         pass  # only costs speed
 
 
 def _config_folder(root: Path) -> Path:
     return root / CACHE_DIR_NAME / __version__ / "config"
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    """Replace `path` by `payload` as JSON in one rename: a reader sees the old file or the new one."""
+    descriptor, temporary = new_temporary(path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, separators=(",", ":"))
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
