@@ -75,21 +75,21 @@ class _CommentCollector(cst.BatchableCSTVisitor):
     def __init__(self, source: SourceText) -> None:
         super().__init__()
         self.source = source
-        self._comments: list[cst.Comment] = []
+        self._found: list[tuple[cst.Comment, Suppression]] = []
         self._positions: Mapping[cst.CSTNode, CodeRange] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
         self._positions = self.metadata[PositionProvider]  # kept for after the walk, when metadata is gone
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        if parse_comment(node.value, 0) is not None:  # its line (positions: a whole-module pass) only if it is one
-            self._comments.append(node)
+        if suppression := parse_comment(node.value, 0):
+            self._found.append((node, suppression))
 
     def suppressions(self) -> list[Suppression]:
+        """The suppression comments, each on its line: positions (a whole-module pass) only when there is one."""
         return [
-            suppression
-            for node in self._comments
-            if (suppression := parse_comment(node.value, self.source.libcst_line(self._positions[node].start.line)))
+            replace(suppression, line=self.source.libcst_line(self._positions[node].start.line))
+            for node, suppression in self._found
         ]
 
 
