@@ -26,12 +26,11 @@ from __future__ import annotations
 from typing import Collection, Iterator, Mapping
 
 import libcst as cst
-from libcst import MaybeSentinel
 from libcst import metadata as libcst_metadata
 from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, QualifiedName
 from libcst.metadata.scope_provider import Scope
 
-from banno_migrate.analysis.traversal import child_fields
+from banno_migrate.analysis.traversal import child_nodes
 
 __all__ = ["ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
 
@@ -52,22 +51,9 @@ def _parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
     pending: list[cst.CSTNode] = [module]
     while pending:
         node = pending.pop()
-        fields = child_fields(node.__class__)
-        if fields is None:  # a class whose fields LibCST's source does not tell
-            for child in node.children:
-                parents[child] = node
-                pending.append(child)
-            continue
-        for name in fields:
-            value = getattr(node, name)
-            kind = value.__class__
-            if kind is tuple or kind is list:
-                for item in value:
-                    parents[item] = node
-                    pending.append(item)
-            elif value is not None and kind is not MaybeSentinel:
-                parents[value] = node
-                pending.append(value)
+        children = child_nodes(node)
+        parents.update(dict.fromkeys(children, node))
+        pending.extend(children)
     return parents
 
 

@@ -12,9 +12,9 @@ lint; transformers (the fixer) still go through LibCST's own.
 
 Two walks are cut short, as no visitor can tell: a visitor with no method for
 any formatting node (whitespace, commas, operators: most of a tree) is not
-walked into them, and a batch whose only method is `visit_Module` (LibCST's
-scope and expression-context providers, which walk on their own) is not
-walked below the module.
+walked into them, and a visitor whose only method is `visit_Module` (the
+batches of LibCST's scope and expression-context providers, which walk on
+their own) is not walked below the module.
 
 The order of a node class's children is read once from its
 `_visit_and_replace_children`, where each child field is visited by a
@@ -40,7 +40,7 @@ import libcst as cst
 from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
 
-__all__ = ["child_fields", "read_only_walks"]
+__all__ = ["FORMATTING", "child_fields", "child_nodes", "read_only_walks"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
 _LIBCST_GET_VISITORS = cst.BatchableCSTVisitor.get_visitors
@@ -77,6 +77,22 @@ def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
         return fields
 
 
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children in LibCST's order (as its `children`, without rebuilding the node)."""
+    fields = child_fields(node.__class__)
+    if fields is None:
+        return list(node.children)
+    children: list[cst.CSTNode] = []
+    for name in fields:
+        value = getattr(node, name)
+        kind = value.__class__
+        if kind is tuple or kind is list:
+            children.extend(value)
+        elif value is not None and kind is not MaybeSentinel:
+            children.append(value)
+    return children
+
+
 def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     try:
         source = textwrap.dedent(inspect.getsource(kind._visit_and_replace_children))
@@ -99,12 +115,13 @@ def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
 
 
 class _Plan:
-    """How to walk for one visitor: its attribute hooks, and the node classes it need not be walked into."""
+    """How to walk for one visitor: its attribute hooks, the node classes it need not be walked into,
+    and whether it is told of the module only (nothing below it would be told anything)."""
 
-    __slots__ = ("hooks", "skipped")
+    __slots__ = ("hooks", "module_only", "skipped")
 
-    def __init__(self, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type]) -> None:
-        self.hooks, self.skipped = hooks, skipped
+    def __init__(self, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type], module_only: bool) -> None:
+        self.hooks, self.skipped, self.module_only = hooks, skipped, module_only
 
 
 def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
@@ -116,10 +133,8 @@ def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
     custom_hooks = (kind.on_visit_attribute, kind.on_leave_attribute) != _DEFAULT_ATTRIBUTE_HOOKS
     if custom_hooks:
         return None
-    # LibCST's visitor classes carry a no-op stub for every possible method: only real ones count.
-    own = [name for name in dir(kind) if not getattr(getattr(kind, name), "_is_no_op", False)]
     told_of_every_node = (kind.on_visit, kind.on_leave) != (cst.CSTVisitor.on_visit, cst.CSTVisitor.on_leave)
-    return _plan_for(own, wants_everything=told_of_every_node)
+    return _plan_for(_visitor_methods(kind), wants_everything=told_of_every_node)
 
 
 def _plan_for(method_names: Iterable[str], *, wants_everything: bool) -> _Plan:
@@ -136,7 +151,10 @@ def _plan_for(method_names: Iterable[str], *, wants_everything: bool) -> _Plan:
         skipped = FORMATTING
     else:
         skipped = frozenset(kind for kind in _LEAVES if kind.__name__ not in wanted)
-    return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped)
+    # LibCST's scope and expression-context providers do their work in `visit_Module`, with a walk of
+    # their own: their batch would otherwise walk the whole tree for nothing.
+    module_only = not wants_everything and wanted <= {"Module"}
+    return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped, module_only)
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> object:
@@ -146,7 +164,7 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> o
     plan = _plan(visitor) if isinstance(visitor, _BatchedCSTVisitor) else _cached_plan(type(visitor), visitor)
     if plan is None:
         return _LIBCST_VISIT(node, visitor)
-    if _module_only(visitor) and isinstance(node, cst.Module):
+    if plan.module_only and isinstance(node, cst.Module):
         visitor.on_visit(node)
         visitor.on_leave(node)
     else:
@@ -163,20 +181,6 @@ def _cached_plan(kind: type, visitor: cst.CSTVisitor) -> _Plan | None:
     except KeyError:
         plan = _PLANS[kind] = _plan(visitor)
         return plan
-
-
-def _module_only(visitor: cst.CSTVisitor) -> bool:
-    """A batch whose every method is about the module: nothing below it would be told anything.
-
-    LibCST's scope and expression-context providers do their work in `visit_Module`
-    (with a walk of their own), after which their batch would walk the whole tree for nothing.
-    """
-    return (
-        isinstance(visitor, _BatchedCSTVisitor)
-        and visitor.before_visit is None
-        and visitor.after_leave is None
-        and set(visitor.visitor_methods) <= {"visit_Module", "leave_Module"}
-    )
 
 
 def _walk(
@@ -213,15 +217,21 @@ def _get_visitors(visitor: cst.BatchableCSTVisitor) -> dict[str, Callable[[cst.C
     LibCST looks them up with `inspect.getmembers` on every instance: a fifth of a
     small file's lint, for every rule and provider (its own scope analysis too).
     """
-    kind = type(visitor)
-    names = _VISITOR_METHODS.get(kind)
-    if names is None:  # LibCST's choice, its no-op stubs left out
+    return {name: getattr(visitor, name) for name in _visitor_methods(type(visitor))}
+
+
+def _visitor_methods(kind: type) -> tuple[str, ...]:
+    """A visitor class's `visit_*` and `leave_*` methods: LibCST's choice, its no-op stubs (one for
+    every possible method) left out."""
+    try:
+        return _VISITOR_METHODS[kind]
+    except KeyError:
         names = _VISITOR_METHODS[kind] = tuple(
             name
             for name in dir(kind)
             if name.startswith(("visit_", "leave_")) and not getattr(getattr(kind, name), "_is_no_op", False)
         )
-    return {name: getattr(visitor, name) for name in names}
+        return names
 
 
 @contextmanager
