@@ -109,7 +109,12 @@ def lint_source(
     project's other modules are then known.
     """
     analysed = _sliced(source, catalog, request)
-    module = parse(analysed.text)
+    try:
+        module = parse(analysed.text)
+    except SourceError:
+        if analysed is source:
+            raise
+        analysed, module = source, parse(source.text)  # a slice LibCST cannot read: the whole text, as ever
     if "\f" in analysed.text or "\\" in analysed.text:  # what LibCST may leave out of its tree
         analysed = analysed.with_libcst_code(module.code)
     context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)

@@ -20,9 +20,11 @@ everything kept are unchanged: findings, fixes and suppressions need no mapping
 back.
 
 CPython's own parser (in C, many times faster than a LibCST pass) finds the
-regions. A text it cannot parse, or whose slice it would not parse, is not
-sliced. tests/test_equivalence.py and tests/test_slicing.py check that slicing
-changes no finding.
+regions; a text it cannot parse is not sliced. The slice is not parsed again
+here: LibCST parses it next, and the Python front end falls back to the whole
+text should it fail (tests/test_properties.py generates programs to show every
+slice parses). tests/test_equivalence.py and tests/test_slicing.py check that
+slicing changes no finding.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def relevant_code(text: str, needles: Iterable[str]) -> str | None:
         position = end
     pieces.append(text[position:])
     sliced = "".join(pieces)
-    return sliced if len(sliced) == len(text) and _parse(sliced) is not None else None
+    return sliced if len(sliced) == len(text) else None
 
 
 class _Slicer:

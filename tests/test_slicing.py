@@ -321,3 +321,14 @@ def test_each_program_needs_what_keeps_its_finding(stem: str, taken_away: set[st
     if "followed values" in taken_away:
         monkeypatch.setattr(slicing._Slicer, "_keep", _keep_only_needles)
     assert _findings(path, slicing=True) != whole
+
+
+def test_a_slice_libcst_cannot_read_falls_back_to_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slice is parsed once, by LibCST; should slicing ever produce what it cannot read, nothing is lost."""
+    from banno_migrate import lint
+
+    text = 'def f():\n    return 1\n\nURL = "https://digital.garden-fi.com/a/consumer/api/oidc/auth"\n'
+    monkeypatch.setattr(lint, "relevant_code", lambda text, needles: "def f(:\n" + text[8:])  # same length, broken
+    request = LintRequest(codes=frozenset({"BM001"}))
+    findings = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, request)
+    assert [(finding.rule, finding.line) for finding in findings] == [("BM001", 4)]
