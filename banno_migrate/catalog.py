@@ -296,8 +296,10 @@ def _read_texts(directory: Path) -> dict[str, str]:
 
 
 def _fingerprint(texts: dict[str, str]) -> str:
+    """Names and texts: a renamed, added or emptied file is another catalog."""
     digest = hashlib.blake2b(digest_size=12)
-    for text in texts.values():
+    for name, text in texts.items():
+        digest.update(f"{len(name)}:{name}{len(text)}:".encode())
         digest.update(text.encode())
     return digest.hexdigest()
 

@@ -29,9 +29,18 @@ def _load_fresh(directory: Path):
         load_catalog.cache_clear()
 
 
-def test_the_compiled_catalog_is_the_yaml_catalog(rules: Path) -> None:
+def test_the_compiled_catalog_is_the_yaml_catalog(rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from banno_migrate import catalog as catalog_module
+
     from_yaml = _load_fresh(rules)
     (rules / COMPILED_FILE).write_text(compile_catalog(rules), encoding="utf-8")
+    yaml_load = catalog_module._yaml_load
+
+    def heads_from_json_only(head: str, path: Path):  # noqa: ANN202 - the examples are still YAML
+        assert "examples:" in head or not head.strip(), f"{path.name}: read from YAML, not from {COMPILED_FILE}"
+        return yaml_load(head, path)
+
+    monkeypatch.setattr(catalog_module, "_yaml_load", heads_from_json_only)
     from_json = _load_fresh(rules)
     assert from_json == from_yaml
     # Examples stay YAML (and compare=False): both ways must still give them all.
@@ -46,6 +55,13 @@ def test_a_compiled_catalog_of_other_yaml_is_ignored(rules: Path) -> None:
     edited = rules / "bm002_legacy_issuer.yaml"
     edited.write_text(edited.read_text(encoding="utf-8").replace("severity: error", "severity: warning", 1), encoding="utf-8")
     assert _load_fresh(rules).rules["BM002"].severity == "warning"
+
+
+def test_a_renamed_or_added_file_makes_another_catalog(rules: Path) -> None:
+    """The same texts under another name: the compiled heads are keyed by name and must not be used."""
+    (rules / COMPILED_FILE).write_text(compile_catalog(rules), encoding="utf-8")
+    (rules / "bm002_legacy_issuer.yaml").rename(rules / "bm002_renamed.yaml")
+    assert _load_fresh(rules).rules["BM002"].severity == load_catalog().rules["BM002"].severity
 
 
 def test_the_compiled_catalog_spares_the_yaml_import(rules: Path) -> None:
