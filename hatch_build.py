@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,12 @@ class CustomBuildHook(BuildHookInterface):
             from banno_migrate.catalog import COMPILED_FILE, compile_catalog
         finally:
             sys.path.remove(str(root))
-        out = Path(tempfile.mkdtemp(prefix="banno-migrate-build-")) / COMPILED_FILE
+        self._scratch = Path(tempfile.mkdtemp(prefix="banno-migrate-build-"))
+        out = self._scratch / COMPILED_FILE
         out.write_text(compile_catalog(root / "rules"), encoding="utf-8")
         build_data["force_include"][str(out)] = f"banno_migrate/_data/rules/{COMPILED_FILE}"
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        scratch = getattr(self, "_scratch", None)
+        if scratch is not None:  # the wheel holds its copy now
+            shutil.rmtree(scratch, ignore_errors=True)

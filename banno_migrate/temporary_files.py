@@ -6,7 +6,6 @@ run's start-up several milliseconds (it pulls in `random` and `shutil`).
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 from pathlib import Path
@@ -14,10 +13,10 @@ from pathlib import Path
 
 def new_temporary(folder: Path, prefix: str = ".") -> tuple[int, Path]:
     """A new, empty file in `folder` (created exclusively, mode 0600), open for writing, and its path."""
-    for attempt in itertools.count():
+    attempt = 0
+    while True:
         path = folder / f"{prefix}{os.getpid()}-{time.monotonic_ns()}-{attempt}.tmp"
         try:
             return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), path
         except FileExistsError:
-            continue
-    raise AssertionError("unreachable")
+            attempt += 1
