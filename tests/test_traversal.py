@@ -231,6 +231,71 @@ def test_a_visitor_not_told_of_formatting_is_told_the_same(name: str, visitor_cl
     )
 
 
+class _BatchMember(cst.BatchableCSTVisitor):
+    """One of a batch: its methods are called by name, their results ignored (a batch walks every subtree)."""
+
+    def __init__(self, tag: str, calls: list[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self.tag, self.calls = tag, calls
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.calls.append((self.tag, "Call", id(node)))
+        return False
+
+    def leave_Name(self, original_node: cst.Name) -> None:
+        self.calls.append((self.tag, "left Name", id(original_node)))
+
+    def visit_FunctionDef_params(self, node: cst.FunctionDef) -> None:
+        self.calls.append((self.tag, "params", id(node)))
+
+
+class _OtherBatchMember(_BatchMember):
+    def visit_Name(self, node: cst.Name) -> None:
+        self.calls.append((self.tag, "Name", id(node)))
+
+    def visit_Comma(self, node: cst.Comma) -> None:
+        self.calls.append((self.tag, "Comma", id(node)))
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_a_batch_is_told_the_same(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+
+    def calls() -> list[tuple[str, str, int]]:
+        recorded: list[tuple[str, str, int]] = []
+        MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(
+            [_BatchMember("a", recorded), _OtherBatchMember("b", recorded)]
+        )
+        return recorded
+
+    theirs = calls()
+    with read_only_walks():
+        ours = calls()
+    assert ours == theirs
+    assert {call[1] for call in theirs} >= {"Call", "left Name", "Name", "Comma"}
+
+
+def test_scope_analysis_tests_each_node_class_as_libcst_does() -> None:
+    """Within the block, LibCST's scope analysis tests nodes against a stand-in for its tuple of classes."""
+    from libcst.metadata import scope_provider
+
+    libcsts = scope_provider._ASSIGNMENT_LIKE_NODES
+    node_classes = [
+        kind
+        for kind in vars(cst).values()
+        if isinstance(kind, type) and issubclass(kind, cst.CSTNode) and not inspect.isabstract(kind)
+    ]
+    nodes = [kind.__new__(kind) for kind in node_classes]  # instances enough for isinstance
+    with read_only_walks():
+        stand_in = scope_provider._ASSIGNMENT_LIKE_NODES
+        assert stand_in is not libcsts
+        answers = [isinstance(node, stand_in) for node in nodes]
+        assert [isinstance(node, stand_in) for node in nodes] == answers  # the second time, from its table
+    assert scope_provider._ASSIGNMENT_LIKE_NODES is libcsts
+    assert answers == [isinstance(node, libcsts) for node in nodes]
+    assert sum(answers) >= len(libcsts) and len(nodes) > 100
+
+
 def _node_classes(annotation: object) -> set[type]:
     """The concrete node classes a field annotation admits (abstract bases stand for their subclasses)."""
     if isinstance(annotation, type):

@@ -23,8 +23,14 @@ be read that way, and a visitor with attribute hooks of its own making, are
 walked by LibCST itself. tests/test_traversal.py compares the events of both
 walks on real code.
 
+What a visitor does on entering and leaving a node class is decided once per
+class and visitor (LibCST formats `visit_<Class>` and looks it up on every
+node, and calls a no-op stub where there is no method): a node the visitor
+has no method for costs it no call at all.
+
 LibCST also finds a batched visitor's methods with `inspect.getmembers` on every
-instance; within the block they are found once per class.
+instance, and its scope analysis tests every node against a tuple of 18 ABCs;
+within the block, both are answered once per class.
 """
 
 from __future__ import annotations
@@ -34,11 +40,13 @@ import inspect
 import re
 import textwrap
 from contextlib import contextmanager
+from functools import partial
 from typing import Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
+from libcst.metadata import scope_provider
 
 __all__ = ["FORMATTING", "child_fields", "child_nodes", "read_only_walks"]
 
@@ -114,30 +122,62 @@ def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     return ordered if known.issuperset(ordered) else None
 
 
+Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object]
+
+
 class _Plan:
     """How to walk for one visitor: its attribute hooks, the node classes it need not be walked into,
-    and whether it is told of the module only (nothing below it would be told anything)."""
+    whether it is told of the module only (nothing below it would be told anything), and what to call
+    on entering and leaving each node class (`handlers`)."""
 
-    __slots__ = ("hooks", "module_only", "skipped")
+    __slots__ = ("handlers", "hooks", "module_only", "skipped", "_entering", "_leaving")
 
-    def __init__(self, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type], module_only: bool) -> None:
+    def __init__(
+        self,
+        hooks: Mapping[str, frozenset[str]],
+        skipped: frozenset[type],
+        module_only: bool,
+        entering: Callable[[type[cst.CSTNode]], Handler | None],
+        leaving: Callable[[type[cst.CSTNode]], Handler | None],
+    ) -> None:
         self.hooks, self.skipped, self.module_only = hooks, skipped, module_only
+        self._entering, self._leaving = entering, leaving
+        self.handlers: dict[type[cst.CSTNode], tuple[Handler | None, Handler | None]] = {}
+
+    def handlers_for(self, kind: type[cst.CSTNode]) -> tuple[Handler | None, Handler | None]:
+        """What to call on entering (its result true: walk the children) and on leaving a node of `kind`;
+        None where the visitor would do nothing (a node without methods costs no call)."""
+        handlers = self.handlers[kind] = (self._entering(kind), self._leaving(kind))
+        return handlers
 
 
 def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
     """None for a visitor that decides its attribute hooks itself (LibCST walks it)."""
     if isinstance(visitor, _BatchedCSTVisitor):
         told = visitor.before_visit is None and visitor.after_leave is None
-        return _plan_for(visitor.visitor_methods, wants_everything=not told)
+        if not told:
+            return _plan_for(visitor.visitor_methods, True, _generic_entry, _generic_exit)
+        methods = visitor.visitor_methods
+        return _plan_for(methods, False, partial(_batch_entry, methods), partial(_batch_exit, methods))
     kind = type(visitor)
     custom_hooks = (kind.on_visit_attribute, kind.on_leave_attribute) != _DEFAULT_ATTRIBUTE_HOOKS
     if custom_hooks:
         return None
-    told_of_every_node = (kind.on_visit, kind.on_leave) != (cst.CSTVisitor.on_visit, cst.CSTVisitor.on_leave)
-    return _plan_for(_visitor_methods(kind), wants_everything=told_of_every_node)
+    own_entry, own_exit = kind.on_visit is not cst.CSTVisitor.on_visit, kind.on_leave is not cst.CSTVisitor.on_leave
+    return _plan_for(
+        _visitor_methods(kind),
+        own_entry or own_exit,
+        _generic_entry if own_entry else partial(_method_entry, kind),
+        _generic_exit if own_exit else partial(_method_exit, kind),
+    )
 
 
-def _plan_for(method_names: Iterable[str], *, wants_everything: bool) -> _Plan:
+def _plan_for(
+    method_names: Iterable[str],
+    wants_everything: bool,
+    entering: Callable[[type[cst.CSTNode]], Handler | None],
+    leaving: Callable[[type[cst.CSTNode]], Handler | None],
+) -> _Plan:
     hooks: dict[str, set[str]] = {}
     wanted: set[str] = set()
     for name in method_names:
@@ -154,7 +194,73 @@ def _plan_for(method_names: Iterable[str], *, wants_everything: bool) -> _Plan:
     # LibCST's scope and expression-context providers do their work in `visit_Module`, with a walk of
     # their own: their batch would otherwise walk the whole tree for nothing.
     module_only = not wants_everything and wanted <= {"Module"}
-    return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped, module_only)
+    return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped, module_only, entering, leaving)
+
+
+# What LibCST's `on_visit` / `on_leave` do for a node class, decided once per class and visitor.
+# `CSTVisitor.on_visit` calls `visit_<Class>` when there is one and walks the children unless it returns
+# False; `_BatchedCSTVisitor.on_visit` calls each rule's `visit_<Class>` and always walks them.
+
+
+def _generic_entry(kind: type[cst.CSTNode]) -> Handler:
+    return _on_visit
+
+
+def _generic_exit(kind: type[cst.CSTNode]) -> Handler:
+    return _on_leave
+
+
+def _on_visit(visitor: cst.CSTVisitor, node: cst.CSTNode) -> object:
+    return visitor.on_visit(node)
+
+
+def _on_leave(visitor: cst.CSTVisitor, node: cst.CSTNode) -> object:
+    return visitor.on_leave(node)
+
+
+def _method_entry(visitor_class: type, kind: type[cst.CSTNode]) -> Handler | None:
+    name = f"visit_{kind.__name__}"
+    if not _has_method(visitor_class, name):
+        return None
+    return lambda visitor, node: getattr(visitor, name)(node) is not False
+
+
+def _method_exit(visitor_class: type, kind: type[cst.CSTNode]) -> Handler | None:
+    name = f"leave_{kind.__name__}"
+    if not _has_method(visitor_class, name):
+        return None
+    return lambda visitor, node: getattr(visitor, name)(node)
+
+
+def _has_method(visitor_class: type, name: str) -> bool:
+    """Whether the class has the method, other than one of LibCST's no-op stubs (one for every node class)."""
+    method = getattr(visitor_class, name, None)
+    return method is not None and not getattr(method, "_is_no_op", False)
+
+
+def _batch_entry(methods: Mapping[str, list[Callable[[cst.CSTNode], object]]], kind: type[cst.CSTNode]) -> Handler | None:
+    called = methods.get(f"visit_{kind.__name__}")
+    if not called:
+        return None
+
+    def enter(visitor: cst.CSTVisitor, node: cst.CSTNode) -> bool:
+        for method in called:
+            method(node)
+        return True
+
+    return enter
+
+
+def _batch_exit(methods: Mapping[str, list[Callable[[cst.CSTNode], object]]], kind: type[cst.CSTNode]) -> Handler | None:
+    called = methods.get(f"leave_{kind.__name__}")
+    if not called:
+        return None
+
+    def leave(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
+        for method in called:
+            method(node)
+
+    return leave
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> object:
@@ -168,7 +274,7 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> o
         visitor.on_visit(node)
         visitor.on_leave(node)
     else:
-        _walk(node, visitor, plan.hooks, plan.skipped)
+        _walk(node, visitor, plan)
     return node
 
 
@@ -183,29 +289,31 @@ def _cached_plan(kind: type, visitor: cst.CSTVisitor) -> _Plan | None:
         return plan
 
 
-def _walk(
-    node: cst.CSTNode, visitor: cst.CSTVisitor, hooks: Mapping[str, frozenset[str]], skipped: frozenset[type]
-) -> None:
-    fields = _CHILD_FIELDS[node.__class__] if node.__class__ in _CHILD_FIELDS else child_fields(node.__class__)
+def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, plan: _Plan) -> None:
+    kind = node.__class__
+    fields = _CHILD_FIELDS[kind] if kind in _CHILD_FIELDS else child_fields(kind)
     if fields is None:
         _LIBCST_VISIT(node, visitor)
         return
-    if visitor.on_visit(node):
-        hooked = hooks.get(node.__class__.__name__) if hooks else None
+    entry, exit = plan.handlers[kind] if kind in plan.handlers else plan.handlers_for(kind)
+    if entry is None or entry(visitor, node):
+        hooks, skipped = plan.hooks, plan.skipped
+        hooked = hooks.get(kind.__name__) if hooks else None
         for name in fields:
             if hooked and name in hooked:
                 visitor.on_visit_attribute(node, name)
             value = getattr(node, name)
-            kind = value.__class__
-            if kind is tuple or kind is list:
+            value_kind = value.__class__
+            if value_kind is tuple or value_kind is list:
                 for child in value:
                     if child.__class__ not in skipped:
-                        _walk(child, visitor, hooks, skipped)
-            elif value is not None and kind is not MaybeSentinel and kind not in skipped:
-                _walk(value, visitor, hooks, skipped)
+                        _walk(child, visitor, plan)
+            elif value is not None and value_kind is not MaybeSentinel and value_kind not in skipped:
+                _walk(value, visitor, plan)
             if hooked and name in hooked:
                 visitor.on_leave_attribute(node, name)
-    visitor.on_leave(node)
+    if exit is not None:
+        exit(visitor, node)
 
 
 _VISITOR_METHODS: dict[type, tuple[str, ...]] = {}
@@ -234,14 +342,45 @@ def _visitor_methods(kind: type) -> tuple[str, ...]:
         return names
 
 
+class _TestedOncePerClass(type):
+    """`isinstance(node, cls)` answered from a table kept per node class.
+
+    LibCST's node classes are ABCs: each `isinstance` against one is a call into
+    `ABCMeta.__instancecheck__`. LibCST's scope analysis, on leaving every node, tests
+    it against a tuple of 18 of them (`_ASSIGNMENT_LIKE_NODES`): a third of the
+    analysis. A class of this kind stands for such a tuple, with the same answers.
+    """
+
+    _classes: tuple[type, ...]
+    _answers: dict[type, bool]
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        kind = instance.__class__
+        try:
+            return cls._answers[kind]
+        except KeyError:
+            answer = cls._answers[kind] = issubclass(kind, cls._classes)
+            return answer
+
+
+def _tested_once_per_class(name: str, classes: tuple[type, ...]) -> type:
+    return _TestedOncePerClass(name, (), {"_classes": classes, "_answers": {}})
+
+
+_LIBCST_ASSIGNMENT_LIKE_NODES = scope_provider._ASSIGNMENT_LIKE_NODES
+_ASSIGNMENT_LIKE_NODES = (_tested_once_per_class("AssignmentLike", _LIBCST_ASSIGNMENT_LIKE_NODES),)
+
+
 @contextmanager
 def read_only_walks() -> Iterator[None]:
-    """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it, and a
-    batch's visitor methods are found once per class."""
+    """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it, a batch's
+    visitor methods are found once per class, and LibCST's scope analysis tests each node class once."""
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
     cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
+    scope_provider._ASSIGNMENT_LIKE_NODES = _ASSIGNMENT_LIKE_NODES
     try:
         yield
     finally:
         cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
         cst.BatchableCSTVisitor.get_visitors = _LIBCST_GET_VISITORS  # type: ignore[method-assign]
+        scope_provider._ASSIGNMENT_LIKE_NODES = _LIBCST_ASSIGNMENT_LIKE_NODES
