@@ -7,10 +7,12 @@ check path that imports LibCST.
 from __future__ import annotations
 
 import ast
+import gc
 import warnings
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
@@ -93,6 +95,25 @@ class _CommentCollector(cst.BatchableCSTVisitor):
         ]
 
 
+@contextmanager
+def _cycles_collected_after() -> Iterator[None]:
+    """The cycle collector held off while one file is linted.
+
+    A LibCST tree and its metadata are a few hundred thousand objects made at once
+    and kept to the end of the file, without cycles: the collector would scan them
+    again and again as they grow (a tenth of a lint) and free nothing. The few
+    cycles a lint leaves (scopes and their assignments) go at the next collection.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _sliced(source: SourceText, catalog: Catalog, request: LintRequest) -> SourceText:
     """The source without the function bodies no selected rule needs (same offsets), or the source itself."""
     needles = slice_needles(catalog, request) if request.slicing else None
@@ -109,19 +130,20 @@ def lint_source(
     project's other modules are then known.
     """
     analysed = _sliced(source, catalog, request)
-    try:
-        module = parse(analysed.text)
-    except SourceError:
-        if analysed is source:
-            raise
-        analysed, module = source, parse(source.text)  # a slice LibCST cannot read: the whole text, as ever
-    if "\f" in analysed.text or "\\" in analysed.text:  # what LibCST may leave out of its tree
-        analysed = analysed.with_libcst_code(module.code)
-    context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)
-    rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
-    comments = _CommentCollector(analysed)
-    modules = ProjectModules(file, request.consulted)
-    cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
-    with read_only_walks():
-        MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
-    return finish(context.findings, comments.suppressions(), source, path, catalog, request)
+    with _cycles_collected_after():
+        try:
+            module = parse(analysed.text)
+        except SourceError:
+            if analysed is source:
+                raise
+            analysed, module = source, parse(source.text)  # a slice LibCST cannot read: the whole text, as ever
+        if "\f" in analysed.text or "\\" in analysed.text:  # what LibCST may leave out of its tree
+            analysed = analysed.with_libcst_code(module.code)
+        context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)
+        rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
+        comments = _CommentCollector(analysed)
+        modules = ProjectModules(file, request.consulted)
+        cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
+        with read_only_walks():
+            MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
+        return finish(context.findings, comments.suppressions(), source, path, catalog, request)
