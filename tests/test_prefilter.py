@@ -75,6 +75,17 @@ KEPT = {
             return exchange(request.args["code"])
         """,
     ),
+    "BM009 fastapi parameter": (
+        "BM009",
+        """
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/oauth/callback")
+        async def callback(code: str, state: str):
+            return await exchange(code)
+        """,
+    ),
 }
 
 SKIPPED = {
@@ -122,6 +133,18 @@ SKIPPED = {
         def check(errors):
             for error in errors.values():
                 yield checks.Error(error["code"], id="fields.E001")
+        """,
+    ),
+    # Flask's own source: `code: int = 302` is a status, and only a FastAPI handler's parameters are read.
+    "BM009 a parameter code outside FastAPI": (
+        "BM009",
+        """
+        from flask import Flask
+        app = Flask(__name__)
+
+        @app.route("/login/redirect")
+        def redirect(location: str, code: int = 302):
+            return make_response(location, code)
         """,
     ),
     "BM009 a page that is no callback": (
