@@ -78,6 +78,25 @@ def test_positions_are_libcsts_computed_when_first_asked(path: Path) -> None:
     assert ours._module is None  # computed once, the module let go
 
 
+@pytest.mark.parametrize("path", SOURCES[-2:], ids=lambda path: path.name)
+def test_parents_of_formatting_are_found_when_first_asked(path: Path) -> None:
+    """Formatting is left out of the parents until one of its nodes is asked about; no answer changes."""
+    from banno_migrate.analysis.traversal import FORMATTING
+
+    module, wrapper = _resolved(path)
+    theirs = wrapper.resolve(libcst_metadata.ParentNodeProvider)
+    ours = wrapper.resolve(metadata.ParentNodeProvider)
+    nodes = _nodes(module)
+    formatting = [node for node in nodes if type(node) in FORMATTING]  # (and below them, only formatting)
+    others = [node for node in nodes if type(node) not in FORMATTING]
+    assert formatting and others
+    assert [ours.get(node) for node in others] == [theirs.get(node) for node in others]
+    assert ours.get(module) is None
+    assert not ours._complete  # type: ignore[attr-defined]
+    assert [ours[node] for node in formatting] == [theirs[node] for node in formatting]
+    assert ours._complete  # type: ignore[attr-defined]
+
+
 def test_a_lint_resolves_our_providers_never_libcsts_twins(monkeypatch: pytest.MonkeyPatch) -> None:
     """A module asking for LibCST's own positions, parents or qualified names would cost a second pass."""
     from banno_migrate import lint
