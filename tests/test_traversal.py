@@ -139,7 +139,13 @@ def test_scopes_and_expression_contexts_as_libcsts(name: str) -> None:
             and id(node) in nodes
         }
         described_contexts = {f"{nodes[id(node)]}": context.name for node, context in contexts.items() if id(node) in nodes}
-        return described_scopes, described_contexts
+        scope_of_every_node = {  # formatting included: the walk records it without LibCST's on_leave
+            nodes[id(node)]: (type(scope).__name__, nodes.get(id(getattr(scope, "node", module)), -1)) if scope else None
+            for node, scope in scopes.items()
+            if id(node) in nodes
+        }
+        assert any(type(node) in traversal.FORMATTING for node in scopes if id(node) in nodes)
+        return described_scopes, described_contexts, scope_of_every_node
 
     theirs = resolved()
     with read_only_walks():
