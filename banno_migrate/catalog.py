@@ -53,6 +53,8 @@ class RuleSpec:
     fix_description: str | None
     triggers: tuple[tuple[bytes, ...], ...]  # any group whose strings all occur lets a file through
     triggers_include_claims: bool  # the custom claim names (catalog + config) are triggers too
+    # Trigger strings that count only where a name ends (not followed by a letter, digit or `_`).
+    whole_name_triggers: frozenset[bytes]
     requires: tuple[re.Pattern[bytes], ...]  # in Python files, after the triggers: each must match somewhere
     skip_paths: re.Pattern[str] | None  # files the rule never checks (matched against the '/'-separated path)
     # Strings besides the triggers whose function bodies slicing keeps; None: the rule needs every body.
@@ -192,6 +194,14 @@ def _trigger_group(item: str | list[str]) -> tuple[bytes, ...]:
     return tuple(text.encode() for text in ([item] if isinstance(item, str) else item))
 
 
+def _whole_name_triggers(data: dict[str, Any], source: Path) -> frozenset[bytes]:
+    names = data.get("whole_name_triggers", [])
+    strings = {text for item in data.get("triggers", ()) for text in ([item] if isinstance(item, str) else item)}
+    if not isinstance(names, list) or not all(isinstance(name, str) and name in strings for name in names):
+        raise CatalogError(f"{source}: whole_name_triggers must be a list of the rule's trigger strings")
+    return frozenset(name.encode() for name in names)
+
+
 def _regex(pattern: str | bytes, source: Path) -> re.Pattern:
     try:
         return re.compile(pattern)
@@ -223,6 +233,7 @@ def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
         fix_description=fix.get("description"),
         triggers=tuple(_trigger_group(item) for item in data.get("triggers", ())),
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
+        whole_name_triggers=_whole_name_triggers(data, source),
         requires=tuple(_regex(pattern.encode(), source) for pattern in data.get("requires", ())),
         skip_paths=_regex(data["skip_paths"], source) if data.get("skip_paths") else None,
         slice_context=_slice_context(data.get("slice_context", []), source),

@@ -5,7 +5,9 @@ find anything (a rule about claims adds the claim names, the configured
 `extra-claims` included, so a new name in the catalog updates the filter). A
 trigger may be a group of strings that must all occur: `fragment` alone is in
 many files, `fragment` with `access_token` in few. A file that contains none of them for any selected rule is
-neither decoded nor parsed: most files of a real code base end here.
+neither decoded nor parsed: most files of a real code base end here. A trigger
+listed in `whole_name_triggers` counts only where a name ends with it
+(`OAUTH_RESPONSE_TYPE`, `"response_type"`, not `test_response_types`).
 
 A rule may narrow further, still without parsing: `skip_paths` (files it never
 checks, such as tests) and, for Python files, `requires`: regular expressions
@@ -17,6 +19,8 @@ regular expressions run only on the few files that get past them.
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Iterable
 
 from banno_migrate.catalog import Catalog, RuleSpec
@@ -48,7 +52,8 @@ class Prefilter:
     def _triggered(self, spec: RuleSpec, data: bytes, present: _Presence, python: bool) -> bool:
         if not spec.triggers and not spec.triggers_include_claims:
             return True
-        if any(all(map(present, group)) for group in spec.triggers):
+        whole_names = spec.whole_name_triggers
+        if any(all(present(text, text in whole_names) for text in group) for group in spec.triggers):
             return True
         if not spec.triggers_include_claims:
             return False
@@ -63,16 +68,29 @@ class _Presence:
 
     A group's later strings (`access_token` after `fragment`) are looked for only in
     the few files holding its first; a string of several rules is looked for once.
+    A string that must end a name (`response_type`, not `test_response_types`) is
+    looked for as a name only in the files that hold it.
     """
 
-    __slots__ = ("_data", "_known")
+    __slots__ = ("_data", "_known", "_names")
 
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._known: dict[bytes, bool] = {}
+        self._names: dict[bytes, bool] = {}
 
-    def __call__(self, needle: bytes) -> bool:
+    def __call__(self, needle: bytes, whole_name: bool = False) -> bool:
         known = self._known.get(needle)
         if known is None:
             known = self._known[needle] = needle in self._data
-        return known
+        if not (known and whole_name):
+            return known
+        ends_a_name = self._names.get(needle)
+        if ends_a_name is None:
+            ends_a_name = self._names[needle] = _name_end(needle).search(self._data) is not None
+        return ends_a_name
+
+
+@functools.lru_cache(maxsize=None)
+def _name_end(needle: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(needle) + rb"(?!\w)")

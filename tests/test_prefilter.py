@@ -8,16 +8,18 @@ file the rule does report.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from banno_migrate.catalog import load_catalog
+from banno_migrate.catalog import CatalogError, load_catalog
 from banno_migrate.lint import LintRequest, lint_source
 from banno_migrate.prefilter import Prefilter
 from banno_migrate.rules.bm009_callback_assumes_code import _CALLBACK_WORDS
 from banno_migrate.source import SourceText
 
 CATALOG = load_catalog()
+ROOT = Path(__file__).resolve().parents[1]
 
 KEPT = {
     "BM005 quoted claim": (
@@ -42,6 +44,12 @@ KEPT = {
         """
         import json
         url = client.prepare_request_uri(AUTH_URL, claims=json.dumps({"id_token": {"institution_id": None}}))
+        """,
+    ),
+    "BM003 a constant whose name ends with response_type": (
+        "BM003",
+        """
+        OAUTH_RESPONSE_TYPE = "token"
         """,
     ),
     "BM007 authlib app without PKCE": (
@@ -105,6 +113,22 @@ SKIPPED = {
         """
         rows = [{"user_id": 1, "phone_numbers": ["555-0100"]}]
         numbers = rows[0]["phone_numbers"]
+        """,
+    ),
+    # flask's tests: `response_type` inside longer names holds no response type.
+    "BM003 response_type inside a longer name": (
+        "BM003",
+        """
+        def test_response_types(app):
+            supported = metadata["response_types_supported"]
+            return app.make_response(supported)
+        """,
+    ),
+    "BM007 response_type inside a longer name": (
+        "BM007",
+        """
+        def test_response_types(app):
+            return app.make_response(("Hello", 302))
         """,
     ),
     # python-social-auth's backends have their own `authorization_url` methods.
@@ -200,3 +224,14 @@ def test_bm009_requires_the_words_its_rule_looks_for() -> None:
     """The prefilter's callback words and the rule's are one list (a word added to one only would drop findings)."""
     patterns = [pattern.pattern.decode() for pattern in CATALOG.rules["BM009"].requires]
     assert f"(?i){_CALLBACK_WORDS.pattern}" in patterns
+
+
+def test_whole_name_triggers_must_be_trigger_strings(tmp_path: Path) -> None:
+    for path in (ROOT / "rules").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("bm003"):
+            text = text.replace("whole_name_triggers: [response_type, RESPONSE_TYPE]", "whole_name_triggers: [response_types]")
+            assert "[response_types]" in text
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match="bm003.*whole_name_triggers must be a list of the rule's trigger strings"):
+        load_catalog(tmp_path)
