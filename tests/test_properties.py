@@ -14,7 +14,9 @@ Properties:
 - a file without a fixable finding is byte-identical after `fix`;
 - line endings, a BOM, form feeds and backslash continuations do not change what `fix` does;
 - slicing keeps every offset and line break, what it keeps parses, and it changes no finding
-  (also on programs wrapped into functions and classes, where it has bodies to leave out).
+  (also on programs wrapped into functions and classes, where it has bodies to leave out);
+- a lint's read-only walks tell every kind of visitor what LibCST's own walk tells it, and
+  LibCST's scope and expression-context analyses give the same results under them.
 
 The default run is short and deterministic (for CI). For a long, random run:
 
@@ -33,10 +35,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 import hypothesmith
+import libcst as cst
 import pytest
 from hypothesis import HealthCheck, Phase, assume, event, example, given, settings
 from hypothesis import strategies as st
+from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ScopeProvider
 
+from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.catalog import load_catalog
 from banno_migrate.findings import Applicability, Finding
 from banno_migrate.fixer import FixOutcome, fix_source
@@ -550,3 +555,87 @@ def test_slicing_changes_no_finding(program: str, issuer_host: str | None) -> No
     whole = findings(slicing=False)
     event("with findings" if whole else "without findings")
     assert findings(slicing=True) == whole
+
+
+# --------------------------------------------------------------------------- read-only walks (analysis/traversal.py)
+
+
+class _EveryEvent(cst.CSTVisitor):
+    """Told of every node (its own on_visit/on_leave), skipping what follows a lambda."""
+
+    def __init__(self, events: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.events = events
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append((type(node).__name__, id(node)))
+        return not isinstance(node, cst.Lambda)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("left", id(original_node)))
+
+
+class _SomeMethods(cst.CSTVisitor):
+    """Methods for a few node classes (one skips its children), an attribute hook, and formatting."""
+
+    def __init__(self, events: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.events = events
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.events.append(("Call", id(node)))
+        return not isinstance(node.func, cst.Attribute)
+
+    def leave_Name(self, original_node: cst.Name) -> None:
+        self.events.append(("left Name", id(original_node)))
+
+    def visit_Arg(self, node: cst.Arg) -> None:  # None: the children are walked
+        self.events.append(("Arg", id(node)))
+
+    def visit_Comma(self, node: cst.Comma) -> None:
+        self.events.append(("Comma", id(node)))
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        self.events.append(("body", id(node)))
+
+
+class _BatchedMethods(cst.BatchableCSTVisitor):
+    def __init__(self, events: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.events = events
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.events.append(("batched Call", id(node)))
+        return False  # ignored in a batch
+
+    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
+        self.events.append(("batched left SimpleString", id(original_node)))
+
+
+def _walk_events(module: cst.Module) -> tuple[object, ...]:
+    events: list[tuple[str, int]] = []
+    module.visit(_EveryEvent(events))
+    module.visit(_SomeMethods(events))
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    wrapper.visit_batched([_BatchedMethods(events), _BatchedMethods(events)])
+    scopes = wrapper.resolve(ScopeProvider)
+    contexts = wrapper.resolve(ExpressionContextProvider)
+    return (
+        events,
+        {id(node): (type(scope).__name__, id(getattr(scope, "node", module))) if scope else None for node, scope in scopes.items()},
+        {id(node): context for node, context in contexts.items()},
+    )
+
+
+@FUZZ
+@given(program=st.one_of(GENERATED, DEFINITIONS))
+def test_read_only_walks_tell_every_visitor_what_libcsts_walk_tells(program: str) -> None:
+    try:
+        module = parse(program)
+    except SourceError:
+        assume(False)
+        return
+    theirs = _walk_events(module)
+    with read_only_walks():
+        ours = _walk_events(module)
+    assert ours == theirs
