@@ -560,12 +560,14 @@ def test_slicing_changes_no_finding(program: str, issuer_host: str | None) -> No
 # --------------------------------------------------------------------------- read-only walks (analysis/traversal.py)
 
 
-class _EveryEvent(cst.CSTVisitor):
-    """Told of every node (its own on_visit/on_leave), skipping what follows a lambda."""
-
+class _Records:
     def __init__(self, events: list[tuple[str, int]]) -> None:
         super().__init__()
         self.events = events
+
+
+class _EveryEvent(_Records, cst.CSTVisitor):
+    """Told of every node (its own on_visit/on_leave), skipping what follows a lambda."""
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.events.append((type(node).__name__, id(node)))
@@ -575,12 +577,8 @@ class _EveryEvent(cst.CSTVisitor):
         self.events.append(("left", id(original_node)))
 
 
-class _SomeMethods(cst.CSTVisitor):
+class _SomeMethods(_Records, cst.CSTVisitor):
     """Methods for a few node classes (one skips its children), an attribute hook, and formatting."""
-
-    def __init__(self, events: list[tuple[str, int]]) -> None:
-        super().__init__()
-        self.events = events
 
     def visit_Call(self, node: cst.Call) -> bool:
         self.events.append(("Call", id(node)))
@@ -599,11 +597,7 @@ class _SomeMethods(cst.CSTVisitor):
         self.events.append(("body", id(node)))
 
 
-class _BatchedMethods(cst.BatchableCSTVisitor):
-    def __init__(self, events: list[tuple[str, int]]) -> None:
-        super().__init__()
-        self.events = events
-
+class _BatchedMethods(_Records, cst.BatchableCSTVisitor):
     def visit_Call(self, node: cst.Call) -> bool:
         self.events.append(("batched Call", id(node)))
         return False  # ignored in a batch

@@ -158,7 +158,7 @@ def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
         if not told:
             return _plan_for(visitor.visitor_methods, True, _generic_entry, _generic_exit)
         methods = visitor.visitor_methods
-        return _plan_for(methods, False, partial(_batch_entry, methods), partial(_batch_exit, methods))
+        return _plan_for(methods, False, partial(_batch_methods, "visit", methods), partial(_batch_methods, "leave", methods))
     kind = type(visitor)
     custom_hooks = (kind.on_visit_attribute, kind.on_leave_attribute) != _DEFAULT_ATTRIBUTE_HOOKS
     if custom_hooks:
@@ -238,29 +238,17 @@ def _has_method(visitor_class: type, name: str) -> bool:
     return method is not None and not getattr(method, "_is_no_op", False)
 
 
-def _batch_entry(methods: Mapping[str, list[Callable[[cst.CSTNode], object]]], kind: type[cst.CSTNode]) -> Handler | None:
-    called = methods.get(f"visit_{kind.__name__}")
+def _batch_methods(prefix: str, methods: Mapping[str, list[Callable[[cst.CSTNode], object]]], kind: type[cst.CSTNode]) -> Handler | None:
+    called = methods.get(f"{prefix}_{kind.__name__}")
     if not called:
         return None
 
-    def enter(visitor: cst.CSTVisitor, node: cst.CSTNode) -> bool:
+    def call_each(visitor: cst.CSTVisitor, node: cst.CSTNode) -> bool:
         for method in called:
             method(node)
-        return True
+        return True  # a batch walks every subtree, whatever its methods return
 
-    return enter
-
-
-def _batch_exit(methods: Mapping[str, list[Callable[[cst.CSTNode], object]]], kind: type[cst.CSTNode]) -> Handler | None:
-    called = methods.get(f"leave_{kind.__name__}")
-    if not called:
-        return None
-
-    def leave(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
-        for method in called:
-            method(node)
-
-    return leave
+    return call_each
 
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> object:
