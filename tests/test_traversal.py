@@ -302,6 +302,17 @@ def test_scope_analysis_tests_each_node_class_as_libcst_does() -> None:
     assert sum(answers) >= len(libcsts) and len(nodes) > 100
 
 
+def test_a_libcst_without_the_tuple_keeps_its_own_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    from libcst.metadata import scope_provider
+
+    assert traversal._stand_in(None) is None
+    monkeypatch.delattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
+    monkeypatch.setattr(traversal, "_ASSIGNMENT_LIKE_STAND_IN", traversal._stand_in(None))
+    with read_only_walks():
+        assert not hasattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
+    assert not hasattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
+
+
 def _node_classes(annotation: object) -> set[type]:
     """The concrete node classes a field annotation admits (abstract bases stand for their subclasses)."""
     if isinstance(annotation, type):

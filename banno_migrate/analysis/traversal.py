@@ -351,12 +351,15 @@ class _TestedOncePerClass(type):
             return answer
 
 
-def _tested_once_per_class(name: str, classes: tuple[type, ...]) -> type:
-    return _TestedOncePerClass(name, (), {"_classes": classes, "_answers": {}})
+def _stand_in(classes: object) -> tuple[type] | None:
+    """The stand-in for LibCST's tuple; None for a LibCST without it (it is private): its own test stays."""
+    if not isinstance(classes, tuple):
+        return None
+    return (_TestedOncePerClass("AssignmentLike", (), {"_classes": classes, "_answers": {}}),)
 
 
-_LIBCST_ASSIGNMENT_LIKE_NODES = scope_provider._ASSIGNMENT_LIKE_NODES
-_ASSIGNMENT_LIKE_NODES = (_tested_once_per_class("AssignmentLike", _LIBCST_ASSIGNMENT_LIKE_NODES),)
+_LIBCST_ASSIGNMENT_LIKE_NODES = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
+_ASSIGNMENT_LIKE_STAND_IN = _stand_in(_LIBCST_ASSIGNMENT_LIKE_NODES)
 
 
 @contextmanager
@@ -365,10 +368,12 @@ def read_only_walks() -> Iterator[None]:
     visitor methods are found once per class, and LibCST's scope analysis tests each node class once."""
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
     cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
-    scope_provider._ASSIGNMENT_LIKE_NODES = _ASSIGNMENT_LIKE_NODES
+    if _ASSIGNMENT_LIKE_STAND_IN is not None:
+        scope_provider._ASSIGNMENT_LIKE_NODES = _ASSIGNMENT_LIKE_STAND_IN
     try:
         yield
     finally:
         cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
         cst.BatchableCSTVisitor.get_visitors = _LIBCST_GET_VISITORS  # type: ignore[method-assign]
-        scope_provider._ASSIGNMENT_LIKE_NODES = _LIBCST_ASSIGNMENT_LIKE_NODES
+        if _ASSIGNMENT_LIKE_STAND_IN is not None:
+            scope_provider._ASSIGNMENT_LIKE_NODES = _LIBCST_ASSIGNMENT_LIKE_NODES
