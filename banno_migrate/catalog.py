@@ -194,10 +194,9 @@ def _trigger_group(item: str | list[str]) -> tuple[bytes, ...]:
     return tuple(text.encode() for text in ([item] if isinstance(item, str) else item))
 
 
-def _whole_name_triggers(data: dict[str, Any], source: Path) -> frozenset[bytes]:
-    names = data.get("whole_name_triggers", [])
-    strings = {text for item in data.get("triggers", ()) for text in ([item] if isinstance(item, str) else item)}
-    if not isinstance(names, list) or not all(isinstance(name, str) and name in strings for name in names):
+def _whole_name_triggers(names: Any, triggers: tuple[tuple[bytes, ...], ...], source: Path) -> frozenset[bytes]:
+    strings = {text for group in triggers for text in group}
+    if not isinstance(names, list) or not all(isinstance(name, str) and name.encode() in strings for name in names):
         raise CatalogError(f"{source}: whole_name_triggers must be a list of the rule's trigger strings")
     return frozenset(name.encode() for name in names)
 
@@ -220,6 +219,7 @@ def _slice_context(value: Any, source: Path) -> tuple[str, ...] | None:
 def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
     fix = data.get("fix") or {}
     message = _require(data, "message", source)
+    triggers = tuple(_trigger_group(item) for item in data.get("triggers", ()))
     return RuleSpec(
         code=_require(data, "id", source),
         name=_require(data, "name", source),
@@ -231,9 +231,9 @@ def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
         guidance=tuple(_require(data, "guidance", source)),
         fix_safety=Applicability(fix["safety"]) if fix.get("safety") else None,
         fix_description=fix.get("description"),
-        triggers=tuple(_trigger_group(item) for item in data.get("triggers", ())),
+        triggers=triggers,
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
-        whole_name_triggers=_whole_name_triggers(data, source),
+        whole_name_triggers=_whole_name_triggers(data.get("whole_name_triggers", []), triggers, source),
         requires=tuple(_regex(pattern.encode(), source) for pattern in data.get("requires", ())),
         skip_paths=_regex(data["skip_paths"], source) if data.get("skip_paths") else None,
         slice_context=_slice_context(data.get("slice_context", []), source),

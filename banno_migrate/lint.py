@@ -97,21 +97,20 @@ class _CommentCollector(cst.BatchableCSTVisitor):
 
 @contextmanager
 def _cycles_collected_after() -> Iterator[None]:
-    """The cycle collector held off while one file is linted.
+    """The cycle collector held off while one file is linted (and left as the caller had it).
 
     A LibCST tree and its metadata are a few hundred thousand objects made at once
     and kept to the end of the file, without cycles: the collector would scan them
-    again and again as they grow (a tenth of a lint) and free nothing. The few
+    again and again as they grow (6 to 7 % of a lint) and free nothing. The few
     cycles a lint leaves (scopes and their assignments) go at the next collection.
     """
-    if not gc.isenabled():
-        yield
-        return
+    enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 def _sliced(source: SourceText, catalog: Catalog, request: LintRequest) -> SourceText:

@@ -91,6 +91,6 @@ class _Presence:
         return ends_a_name
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _name_end(needle: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(needle) + rb"(?!\w)")

@@ -625,7 +625,6 @@ def test_import_does_not_pull_in_heavy_modules() -> None:
     assert result.stdout.strip() == "[]"
 
 
-
 # --------------------------------------------------------------------------- parsed YAML kept in the cache
 
 
