@@ -46,7 +46,23 @@ class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):
         return _Parents(wrapper.module)
 
 
-class _Parents(Mapping[cst.CSTNode, cst.CSTNode]):
+class _ComputedWhenAsked(Mapping[cst.CSTNode, object]):
+    """A node → value map that builds itself (`_all`) the first time it is read."""
+
+    def _all(self) -> Mapping[cst.CSTNode, object]:
+        raise NotImplementedError
+
+    def __getitem__(self, node: cst.CSTNode) -> object:
+        return self._all()[node]
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _Parents(_ComputedWhenAsked):
     """Parents read from the fields LibCST visits (six times faster than its `children`).
 
     Formatting (whitespace, commas, brackets: six nodes in ten) is left out until a
@@ -70,12 +86,6 @@ class _Parents(Mapping[cst.CSTNode, cst.CSTNode]):
             if node is self._module:  # the top of every walk up the tree: it has no parent
                 raise
             return self._all()[node]
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
 
 
 def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode, cst.CSTNode]:
@@ -131,23 +141,14 @@ class PositionProvider(BaseMetadataProvider[CodeRange]):
         return _LazyPositions(wrapper.module)
 
 
-class _LazyPositions(Mapping[cst.CSTNode, CodeRange]):
+class _LazyPositions(_ComputedWhenAsked):
     def __init__(self, module: cst.Module) -> None:
         self._module: cst.Module | None = module
         self._ranges: Mapping[cst.CSTNode, CodeRange] = {}
 
-    def _computed(self) -> Mapping[cst.CSTNode, CodeRange]:
+    def _all(self) -> Mapping[cst.CSTNode, CodeRange]:
         if self._module is not None:
             provider = libcst_metadata.PositionProvider()
             provider._gen_impl(self._module)  # the pass LibCST's provider runs eagerly
             self._ranges, self._module = provider._computed, None
         return self._ranges
-
-    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
-        return self._computed()[node]
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._computed())
-
-    def __len__(self) -> int:
-        return len(self._computed())
