@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -296,21 +298,65 @@ def test_scope_analysis_tests_each_node_class_as_libcst_does() -> None:
         stand_in = scope_provider._ASSIGNMENT_LIKE_NODES
         assert stand_in is not libcsts
         answers = [isinstance(node, stand_in) for node in nodes]
-        assert [isinstance(node, stand_in) for node in nodes] == answers  # the second time, from its table
     assert scope_provider._ASSIGNMENT_LIKE_NODES is libcsts
+    assert stand_in[0]._answers == {type(node): answer for node, answer in zip(nodes, answers)}  # one test per class
     assert answers == [isinstance(node, libcsts) for node in nodes]
     assert sum(answers) >= len(libcsts) and len(nodes) > 100
 
 
-def test_a_libcst_without_the_tuple_keeps_its_own_test(monkeypatch: pytest.MonkeyPatch) -> None:
-    from libcst.metadata import scope_provider
+def test_a_libcst_without_the_tuple_keeps_its_own_test() -> None:
+    """The tuple is private to LibCST: without it, the module imports and a lint walks as LibCST would."""
+    probe = (
+        "from libcst.metadata import scope_provider\n"
+        "del scope_provider._ASSIGNMENT_LIKE_NODES\n"
+        "import libcst as cst\n"
+        "from libcst.metadata import MetadataWrapper, ScopeProvider\n"
+        "from banno_migrate.analysis import traversal\n"
+        "with traversal.read_only_walks():\n"
+        "    assert not hasattr(scope_provider, '_ASSIGNMENT_LIKE_NODES')\n"
+        "print(traversal._ASSIGNMENT_LIKE_STAND_IN)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.split() == ["None"], result.stderr
 
-    assert traversal._stand_in(None) is None
-    monkeypatch.delattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
-    monkeypatch.setattr(traversal, "_ASSIGNMENT_LIKE_STAND_IN", traversal._stand_in(None))
+
+def test_a_libcst_without_its_batch_class_walks_as_ever(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(traversal, "_BatchedCSTVisitor", None)
+    libcsts_visit = cst.CSTNode.visit
     with read_only_walks():
-        assert not hasattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
-    assert not hasattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
+        assert cst.CSTNode.visit is libcsts_visit
+
+
+def test_blocks_nest() -> None:
+    libcsts_visit = cst.CSTNode.visit
+    with read_only_walks():
+        ours = cst.CSTNode.visit
+        with read_only_walks():
+            pass
+        assert cst.CSTNode.visit is ours is not libcsts_visit
+    assert cst.CSTNode.visit is libcsts_visit
+
+
+def test_a_module_only_visitor_with_an_attribute_hook_is_walked() -> None:
+    """`visit_Module_body` is a hook on the module: the visitor is not told of the module only."""
+
+    class Hooked(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.events: list[str] = []
+
+        def visit_Module(self, node: cst.Module) -> None:
+            self.events.append("module")
+
+        def visit_Module_body(self, node: cst.Module) -> None:
+            self.events.append("body")
+
+    module = cst.parse_module("x = 1\n")
+    theirs, ours = Hooked(), Hooked()
+    module.visit(theirs)
+    with read_only_walks():
+        module.visit(ours)
+    assert ours.events == theirs.events == ["module", "body"]
 
 
 def _node_classes(annotation: object) -> set[type]:
@@ -352,11 +398,12 @@ def test_visitor_methods_found_once_per_class_are_libcsts_for_every_rule_and_pro
     visitors: list[cst.BatchableCSTVisitor] = [rule(context) for rule in RULES_BY_CODE.values()]
     visitors += [StringValueProvider(object()), AuthorizationRequestProvider(), ClaimSourceProvider(object()), WebHandlerProvider()]
     visitors += [ScopeProvider(), ExpressionContextProvider()]
+    libcsts_lookup = cst.BatchableCSTVisitor.get_visitors
     theirs = [visitor.get_visitors() for visitor in visitors]
     with read_only_walks():
         ours = [visitor.get_visitors() for visitor in visitors]
-        assert cst.BatchableCSTVisitor.get_visitors is not traversal._LIBCST_GET_VISITORS
-    assert cst.BatchableCSTVisitor.get_visitors is traversal._LIBCST_GET_VISITORS
+        assert cst.BatchableCSTVisitor.get_visitors is not libcsts_lookup
+    assert cst.BatchableCSTVisitor.get_visitors is libcsts_lookup
     for visitor, mine, libcsts in zip(visitors, ours, theirs):
         assert mine.keys() == libcsts.keys() and mine, type(visitor).__name__
         assert all(mine[name] == libcsts[name] for name in mine)

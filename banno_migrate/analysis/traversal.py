@@ -45,13 +45,16 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 import libcst as cst
 from libcst import MaybeSentinel
-from libcst._batched_visitor import _BatchedCSTVisitor
 from libcst.metadata import scope_provider
+
+try:
+    from libcst._batched_visitor import _BatchedCSTVisitor
+except ImportError:  # private to LibCST: without it, read_only_walks() leaves LibCST's walks as they are
+    _BatchedCSTVisitor = None  # type: ignore[assignment, misc]
 
 __all__ = ["FORMATTING", "child_fields", "child_nodes", "read_only_walks"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
-_LIBCST_GET_VISITORS = cst.BatchableCSTVisitor.get_visitors
 _DEFAULT_ATTRIBUTE_HOOKS = (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute)
 _METHOD = re.compile(r"(?:visit|leave)_(?P<type>[A-Z][A-Za-z0-9]*)(?:_(?P<field>\w+))?")
 
@@ -154,8 +157,7 @@ class _Plan:
 def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
     """None for a visitor that decides its attribute hooks itself (LibCST walks it)."""
     if isinstance(visitor, _BatchedCSTVisitor):
-        told = visitor.before_visit is None and visitor.after_leave is None
-        if not told:
+        if visitor.before_visit is not None or visitor.after_leave is not None:  # told of every node
             return _plan_for(visitor.visitor_methods, True, _generic_entry, _generic_exit)
         methods = visitor.visitor_methods
         return _plan_for(methods, False, partial(_batch_methods, "visit", methods), partial(_batch_methods, "leave", methods))
@@ -193,7 +195,7 @@ def _plan_for(
         skipped = frozenset(kind for kind in _LEAVES if kind.__name__ not in wanted)
     # LibCST's scope and expression-context providers do their work in `visit_Module`, with a walk of
     # their own: their batch would otherwise walk the whole tree for nothing.
-    module_only = not wants_everything and wanted <= {"Module"}
+    module_only = not wants_everything and not hooks and wanted <= {"Module"}
     return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped, module_only, entering, leaving)
 
 
@@ -220,16 +222,12 @@ def _on_leave(visitor: cst.CSTVisitor, node: cst.CSTNode) -> object:
 
 def _method_entry(visitor_class: type, kind: type[cst.CSTNode]) -> Handler | None:
     name = f"visit_{kind.__name__}"
-    if not _has_method(visitor_class, name):
-        return None
-    return lambda visitor, node: getattr(visitor, name)(node) is not False
+    return (lambda visitor, node: getattr(visitor, name)(node) is not False) if _has_method(visitor_class, name) else None
 
 
 def _method_exit(visitor_class: type, kind: type[cst.CSTNode]) -> Handler | None:
     name = f"leave_{kind.__name__}"
-    if not _has_method(visitor_class, name):
-        return None
-    return lambda visitor, node: getattr(visitor, name)(node)
+    return (lambda visitor, node: getattr(visitor, name)(node)) if _has_method(visitor_class, name) else None
 
 
 def _has_method(visitor_class: type, name: str) -> bool:
@@ -279,7 +277,7 @@ def _cached_plan(kind: type, visitor: cst.CSTVisitor) -> _Plan | None:
 
 def _walk(node: cst.CSTNode, visitor: cst.CSTVisitor, plan: _Plan) -> None:
     kind = node.__class__
-    fields = _CHILD_FIELDS[kind] if kind in _CHILD_FIELDS else child_fields(kind)
+    fields = _CHILD_FIELDS[kind] if kind in _CHILD_FIELDS else child_fields(kind)  # inlined: the hottest line
     if fields is None:
         _LIBCST_VISIT(node, visitor)
         return
@@ -358,14 +356,19 @@ def _stand_in(classes: object) -> tuple[type] | None:
     return (_TestedOncePerClass("AssignmentLike", (), {"_classes": classes, "_answers": {}}),)
 
 
-_LIBCST_ASSIGNMENT_LIKE_NODES = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
-_ASSIGNMENT_LIKE_STAND_IN = _stand_in(_LIBCST_ASSIGNMENT_LIKE_NODES)
+_ASSIGNMENT_LIKE_STAND_IN = _stand_in(getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None))
 
 
 @contextmanager
 def read_only_walks() -> Iterator[None]:
     """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it, a batch's
-    visitor methods are found once per class, and LibCST's scope analysis tests each node class once."""
+    visitor methods are found once per class, and LibCST's scope analysis tests each node class once.
+    What was there before the block is put back after it (blocks may nest)."""
+    if _BatchedCSTVisitor is None:
+        yield
+        return
+    visit, get_visitors = cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors
+    assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
     cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
     if _ASSIGNMENT_LIKE_STAND_IN is not None:
@@ -373,7 +376,6 @@ def read_only_walks() -> Iterator[None]:
     try:
         yield
     finally:
-        cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
-        cst.BatchableCSTVisitor.get_visitors = _LIBCST_GET_VISITORS  # type: ignore[method-assign]
+        cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors = visit, get_visitors  # type: ignore[method-assign]
         if _ASSIGNMENT_LIKE_STAND_IN is not None:
-            scope_provider._ASSIGNMENT_LIKE_NODES = _LIBCST_ASSIGNMENT_LIKE_NODES
+            scope_provider._ASSIGNMENT_LIKE_NODES = assignment_like
