@@ -30,7 +30,7 @@ from banno_migrate.rules import RULES_BY_CODE
 from banno_migrate.rules.base import RuleContext
 from banno_migrate.slicing import relevant_code, slice_needles
 from banno_migrate.source import SourceError, SourceText
-from banno_migrate.suppressions import parse_comment
+from banno_migrate.suppressions import may_hold_suppressions, parse_comment
 
 
 def parse(text: str) -> cst.Module:
@@ -140,9 +140,14 @@ def lint_source(
             analysed = analysed.with_libcst_code(module.code)
         context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)
         rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
-        comments = _CommentCollector(analysed)
+        # Comments are read only where a suppression may be: otherwise the batch, in which no rule has a
+        # method for formatting, skips comments and whitespace altogether (six nodes in ten).
+        comments = _CommentCollector(analysed) if may_hold_suppressions(analysed.text) else None
         modules = ProjectModules(file, request.consulted)
         cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
         with read_only_walks():
-            MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched([*rules, comments])
-        return finish(context.findings, comments.suppressions(), source, path, catalog, request)
+            MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched(
+                [*rules, comments] if comments is not None else rules
+            )
+        suppressions = comments.suppressions() if comments is not None else []
+        return finish(context.findings, suppressions, source, path, catalog, request)

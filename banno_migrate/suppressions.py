@@ -22,7 +22,13 @@ _LEADER = r"(?:#|//|/\*|;)"
 _OWN = re.compile(_LEADER + r"\s*banno-migrate:\s*ignore(?:\[(?P<codes>[^\]]*)\])?(?P<reason>.*)$", re.IGNORECASE)
 _NOQA = re.compile(_LEADER + r"\s*noqa:\s*(?P<codes>[A-Za-z]+\d+(?:[,\s]+[A-Za-z]+\d+)*)(?P<reason>.*)$", re.IGNORECASE)
 _CODE = re.compile(r"BM\d{3}", re.IGNORECASE)
+_EITHER_WORD = re.compile(r"banno-migrate|noqa", re.IGNORECASE)  # what each kind of comment above must hold
 _QUOTED_REASON = re.compile(r"""reason\s*[=:]\s*(["'])(?P<text>.*?)\1""")
+
+
+def may_hold_suppressions(text: str) -> bool:
+    """Whether a text could hold a suppression comment at all (a file without one need not look at comments)."""
+    return _EITHER_WORD.search(text) is not None
 
 
 def parse_comment(comment: str, line: int) -> Suppression | None:

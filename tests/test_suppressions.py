@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from banno_migrate.suppressions import parse_comment, unused_codes
+from banno_migrate.suppressions import may_hold_suppressions, parse_comment, unused_codes
 
 
 @pytest.mark.parametrize(
@@ -24,11 +24,14 @@ from banno_migrate.suppressions import parse_comment, unused_codes
         ("/* banno-migrate: ignore[BM004] legacy tenant */", frozenset({"BM004"}), "legacy tenant"),
         ("/* noqa: BM002 */", frozenset({"BM002"}), None),
         ("; banno-migrate: ignore", frozenset(), None),
+        ("# BANNO-MIGRATE: IGNORE[BM001]", frozenset({"BM001"}), None),
+        ("# NoQA: bm001", frozenset({"BM001"}), None),
     ],
 )
 def test_parsed(comment: str, codes: frozenset[str], reason: str | None) -> None:
     suppression = parse_comment(comment, 3)
     assert suppression is not None
+    assert may_hold_suppressions(f"x = 1  {comment}\n")  # a file that holds it is read for comments
     assert (suppression.line, suppression.codes, suppression.reason) == (3, codes, reason)
     assert suppression.comment == comment
 
@@ -38,6 +41,10 @@ def test_parsed(comment: str, codes: frozenset[str], reason: str | None) -> None
 )
 def test_not_ours(comment: str) -> None:
     assert parse_comment(comment, 1) is None
+
+
+def test_a_file_without_either_word_holds_no_suppression() -> None:
+    assert not may_hold_suppressions("x = 1  # ignore[BM001]\n# nosec\n/* eslint-disable */\n")
 
 
 def test_unused_codes_only_judges_rules_that_ran() -> None:
