@@ -121,7 +121,7 @@ def _tool_table(document: Mapping[str, Any]) -> object | None:
 
 
 def load_settings(
-    config_path: Path | None, known_codes: Collection[str], cwd: Path | None = None, *, cache: bool = True
+    config_path: Path | None, known_codes: Collection[str], cwd: Path | None = None, *, cache: bool = False
 ) -> Settings:
     """Settings for a run: the --config file, else the closest file, else defaults."""
     if config_path is not None:
@@ -186,20 +186,23 @@ def _unique_key_loader():
 
 
 def _read_yaml_table(path: Path, cache: bool) -> Mapping[Any, Any]:
-    from banno_migrate.cache import parsed_config, remember_parsed_config
-
     raw = _read_bytes(path)
-    known = parsed_config(path.parent, raw) if cache else None
-    if known is not None:
-        document = known[0]
-    else:
-        document = _parse_yaml(path, raw)
-        if cache:
-            remember_parsed_config(path.parent, raw, document)
+    document = _cached_or_parsed_yaml(path, raw) if cache else _parse_yaml(path, raw)
     if document is None:  # an empty file means "all defaults"
         return {}
     if not isinstance(document, dict):
         raise ConfigError(f"{path}: top level must be a mapping of settings, got {_type_name(document)}")
+    return document
+
+
+def _cached_or_parsed_yaml(path: Path, raw: bytes) -> Any:
+    from banno_migrate.cache import parsed_config, remember_parsed_config
+
+    known = parsed_config(path.parent, raw)
+    if known is not None:
+        return known[0]
+    document = _parse_yaml(path, raw)
+    remember_parsed_config(path.parent, raw, document)
     return document
 
 

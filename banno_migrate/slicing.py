@@ -234,7 +234,7 @@ def _placeholder(region: str) -> str:
 def _first_line(node: ast.stmt) -> int:
     """The line a statement starts on: its first decorator's, for a decorated definition."""
     decorators = getattr(node, "decorator_list", None)
-    return min(node.lineno, *(decorator.lineno for decorator in decorators)) if decorators else node.lineno
+    return decorators[0].lineno if decorators else node.lineno  # decorators come before the `def`
 
 
 def _docstring(body: list[ast.stmt]) -> ast.Expr | None:

@@ -24,6 +24,7 @@ a second time.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Collection, Iterator, Mapping
 
 import libcst as cst
@@ -49,8 +50,8 @@ class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):
 class _ComputedWhenAsked(Mapping[cst.CSTNode, object]):
     """A node → value map that builds itself (`_all`) the first time it is read."""
 
-    def _all(self) -> Mapping[cst.CSTNode, object]:
-        raise NotImplementedError
+    @abstractmethod
+    def _all(self) -> Mapping[cst.CSTNode, object]: ...
 
     def __getitem__(self, node: cst.CSTNode) -> object:
         return self._all()[node]
@@ -147,8 +148,7 @@ class _LazyPositions(_ComputedWhenAsked):
         self._ranges: Mapping[cst.CSTNode, CodeRange] = {}
 
     def _all(self) -> Mapping[cst.CSTNode, CodeRange]:
-        if self._module is not None:
-            provider = libcst_metadata.PositionProvider()
-            provider._gen_impl(self._module)  # the pass LibCST's provider runs eagerly
-            self._ranges, self._module = provider._computed, None
+        if self._module is not None:  # the pass LibCST's provider runs eagerly
+            self._ranges = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(libcst_metadata.PositionProvider)
+            self._module = None
         return self._ranges
