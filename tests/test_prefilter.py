@@ -39,6 +39,15 @@ KEPT = {
         institution = profile["institution_id"]
         """,
     ),
+    "BM005 UserInfo response read with a space before the call": (
+        "BM005",
+        """
+        import requests
+
+        profile = requests.get("https://bank.example/a/consumer/api/v0/oidc/me").json ()
+        institution = profile["institution_id"]
+        """,
+    ),
     "BM005 claims request": (
         "BM005",
         """
