@@ -19,7 +19,6 @@ regular expressions run only on the few files that get past them.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Iterable
 
@@ -33,6 +32,10 @@ class Prefilter:
     def __init__(self, catalog: Catalog, extra_claims: Iterable[str] = ()) -> None:
         self._claims = tuple(dict.fromkeys(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims)))
         self._specs = catalog.rules
+        self._name_ends = {  # each whole-name trigger as the end of a name: not followed by a letter, digit or `_`
+            code: {name: re.compile(re.escape(name) + rb"(?!\w)") for name in spec.whole_name_triggers}
+            for code, spec in catalog.rules.items()
+        }
 
     def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
         """The rules among `codes` that could find something in `data` (the file at `path`)."""
@@ -43,17 +46,18 @@ class Prefilter:
         spec = self._specs.get(code)
         if spec is None:
             return True
-        if not self._triggered(spec, data, present, python):
+        if not self._triggered(spec, self._name_ends[code], data, present, python):
             return False
         if spec.skip_paths is not None and spec.skip_paths.search(path):
             return False
         return not python or all(pattern.search(data) for pattern in spec.requires)
 
-    def _triggered(self, spec: RuleSpec, data: bytes, present: _Presence, python: bool) -> bool:
+    def _triggered(
+        self, spec: RuleSpec, name_ends: dict[bytes, re.Pattern[bytes]], data: bytes, present: _Presence, python: bool
+    ) -> bool:
         if not spec.triggers and not spec.triggers_include_claims:
             return True
-        whole_names = spec.whole_name_triggers
-        if any(all(present(text, text in whole_names) for text in group) for group in spec.triggers):
+        if any(all(present(text, name_ends.get(text)) for text in group) for group in spec.triggers):
             return True
         if not spec.triggers_include_claims:
             return False
@@ -79,18 +83,14 @@ class _Presence:
         self._known: dict[bytes, bool] = {}
         self._names: dict[bytes, bool] = {}
 
-    def __call__(self, needle: bytes, whole_name: bool = False) -> bool:
+    def __call__(self, needle: bytes, name_end: re.Pattern[bytes] | None = None) -> bool:
+        """Whether `needle` occurs; with `name_end` (its pattern as the end of a name), whether it occurs so."""
         known = self._known.get(needle)
         if known is None:
             known = self._known[needle] = needle in self._data
-        if not (known and whole_name):
+        if not (known and name_end):
             return known
         ends_a_name = self._names.get(needle)
         if ends_a_name is None:
-            ends_a_name = self._names[needle] = _name_end(needle).search(self._data) is not None
+            ends_a_name = self._names[needle] = name_end.search(self._data) is not None
         return ends_a_name
-
-
-@functools.cache
-def _name_end(needle: bytes) -> re.Pattern[bytes]:
-    return re.compile(re.escape(needle) + rb"(?!\w)")
