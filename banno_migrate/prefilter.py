@@ -5,7 +5,9 @@ find anything (a rule about claims adds the claim names, the configured
 `extra-claims` included, so a new name in the catalog updates the filter). A
 trigger may be a group of strings that must all occur: `fragment` alone is in
 many files, `fragment` with `access_token` in few. A file that contains none of them for any selected rule is
-neither decoded nor parsed: most files of a real code base end here. A trigger
+neither decoded nor parsed: most files of a real code base end here. Every
+trigger string of every rule is looked for in one pass over the bytes (an
+Aho-Corasick automaton, in Rust): a file costs one scan, not one per string. A trigger
 listed in `whole_name_triggers` counts only where a name ends with it
 (`OAUTH_RESPONSE_TYPE`, `"response_type"`, not `test_response_types`).
 
@@ -13,14 +15,15 @@ A rule may narrow further, still without parsing: `skip_paths` (files it never
 checks, such as tests) and, for Python files, `requires`: regular expressions
 that must all match, written as necessary conditions of the rule's findings
 (BM009 reads a `"code"` key with `[` or `.get(`, in a module importing a web
-framework). Triggers are plain substring searches, which cost little; the
-regular expressions run only on the few files that get past them.
+framework). The regular expressions run only on the few files that get past the triggers.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Iterable
+
+from ahocorasick_rs import BytesAhoCorasick
 
 from banno_migrate.catalog import Catalog, RuleSpec
 
@@ -32,6 +35,9 @@ class Prefilter:
     def __init__(self, catalog: Catalog, extra_claims: Iterable[str] = ()) -> None:
         self._claims = tuple(dict.fromkeys(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims)))
         self._specs = catalog.rules
+        strings = {text for spec in catalog.rules.values() for group in spec.triggers for text in group}
+        self._strings = tuple(sorted(strings | set(self._claims)))
+        self._automaton = BytesAhoCorasick(list(self._strings)) if self._strings else None
         self._name_ends = {  # each whole-name trigger as the end of a name: not followed by a letter, digit or `_`
             code: {name: re.compile(re.escape(name) + rb"(?!\w)") for name in spec.whole_name_triggers}
             for code, spec in catalog.rules.items()
@@ -39,8 +45,15 @@ class Prefilter:
 
     def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
         """The rules among `codes` that could find something in `data` (the file at `path`)."""
-        present = _Presence(data)
+        present = _Presence(data, self._found(data))
         return frozenset(code for code in codes if self._could_fire(code, data, present, path, python))
+
+    def _found(self, data: bytes) -> frozenset[bytes]:
+        """The trigger strings that occur in `data` (overlapping matches too: `banno` inside `banno.com`)."""
+        if self._automaton is None:
+            return frozenset()
+        matches = self._automaton.find_matches_as_indexes(data, overlapping=True)
+        return frozenset(self._strings[index] for index, _start, _end in matches)
 
     def _could_fire(self, code: str, data: bytes, present: _Presence, path: str, python: bool) -> bool:
         spec = self._specs.get(code)
@@ -68,28 +81,25 @@ class Prefilter:
 
 
 class _Presence:
-    """Whether a string occurs in a file: one substring scan per distinct string, and only when asked.
+    """Whether a trigger string occurs in a file, from the strings one scan found.
 
-    A group's later strings (`access_token` after `fragment`) are looked for only in
-    the few files holding its first; a string of several rules is looked for once.
     A string that must end a name (`response_type`, not `test_response_types`) is
-    looked for as a name only in the files that hold it.
+    looked for as a name only in the files that hold it, once per file.
     """
 
-    __slots__ = ("_data", "_known", "_names")
+    __slots__ = ("_data", "_found", "_names")
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, found: frozenset[bytes]) -> None:
         self._data = data
-        self._known: dict[bytes, bool] = {}
+        self._found = found
         self._names: dict[bytes, bool] = {}
 
     def __call__(self, needle: bytes, name_end: re.Pattern[bytes] | None = None) -> bool:
         """Whether `needle` occurs; with `name_end` (its pattern as the end of a name), whether it occurs so."""
-        known = self._known.get(needle)
-        if known is None:
-            known = self._known[needle] = needle in self._data
-        if not (known and name_end):
-            return known
+        if needle not in self._found:
+            return False
+        if name_end is None:
+            return True
         ends_a_name = self._names.get(needle)
         if ends_a_name is None:
             ends_a_name = self._names[needle] = name_end.search(self._data) is not None

@@ -229,6 +229,15 @@ def test_extra_claims_are_quoted_too() -> None:
     assert prefilter.candidates(b"branch_code = 3", frozenset({"BM005"})) == frozenset()
 
 
+def test_a_trigger_inside_another_is_found_too() -> None:
+    """One scan finds every trigger string, also one that lies within another (`banno` in `banno.com`)."""
+    data = b'ISSUER = "https://banno.com"'
+    assert Prefilter(CATALOG).candidates(data, frozenset({"BM002", "BM004"})) == {"BM002", "BM004"}
+    # ...and one that overlaps another's end (`#access_token=` ends where `access_token=` goes on).
+    fragment = b'token = url.fragment.split("#access_token=")[1]'
+    assert Prefilter(CATALOG).candidates(fragment, frozenset({"BM003"})) == {"BM003"}
+
+
 def test_bm009_requires_the_words_its_rule_looks_for() -> None:
     """The prefilter's callback words and the rule's are one list (a word added to one only would drop findings)."""
     patterns = [pattern.pattern.decode() for pattern in CATALOG.rules["BM009"].requires]
