@@ -38,6 +38,11 @@ class Prefilter:
         strings = {text for spec in catalog.rules.values() for group in spec.triggers for text in group}
         self._strings = tuple(sorted(strings | set(self._claims)))
         self._automaton = BytesAhoCorasick(list(self._strings)) if self._strings else None
+        # A group counts only if its first string occurs: most files hold none of a rule's, and stop there.
+        self._first_strings = {
+            code: frozenset(group[0] for group in spec.triggers) | (set(self._claims) if spec.triggers_include_claims else set())
+            for code, spec in catalog.rules.items()
+        }
         self._name_ends = {  # each whole-name trigger as the end of a name: not followed by a letter, digit or `_`
             code: {name: re.compile(re.escape(name) + rb"(?!\w)") for name in spec.whole_name_triggers}
             for code, spec in catalog.rules.items()
@@ -59,17 +64,18 @@ class Prefilter:
         spec = self._specs.get(code)
         if spec is None:
             return True
-        if not self._triggered(spec, self._name_ends[code], data, present, python):
+        if not self._triggered(spec, code, data, present, python):
             return False
         if spec.skip_paths is not None and spec.skip_paths.search(path):
             return False
         return not python or all(pattern.search(data) for pattern in spec.requires)
 
-    def _triggered(
-        self, spec: RuleSpec, name_ends: dict[bytes, re.Pattern[bytes]], data: bytes, present: _Presence, python: bool
-    ) -> bool:
+    def _triggered(self, spec: RuleSpec, code: str, data: bytes, present: _Presence, python: bool) -> bool:
         if not spec.triggers and not spec.triggers_include_claims:
             return True
+        if present.none_of(self._first_strings[code]):
+            return False
+        name_ends = self._name_ends[code]
         if any(all(present(text, name_ends.get(text)) for text in group) for group in spec.triggers):
             return True
         if not spec.triggers_include_claims:
@@ -93,6 +99,9 @@ class _Presence:
         self._data = data
         self._found = found
         self._names: dict[bytes, bool] = {}
+
+    def none_of(self, needles: frozenset[bytes]) -> bool:
+        return self._found.isdisjoint(needles)
 
     def __call__(self, needle: bytes, name_end: re.Pattern[bytes] | None = None) -> bool:
         """Whether `needle` occurs; with `name_end` (its pattern as the end of a name), whether it occurs so."""
