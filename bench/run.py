@@ -343,7 +343,8 @@ def find_banno_migrate(explicit: str | None) -> Path:
         log(f"installing banno-migrate into {BANNO_VENV.relative_to(REPO)} ...")
         capture([sys.executable, "-m", "venv", str(BANNO_VENV)])
         capture([str(venv_bin(BANNO_VENV, "python")), "-m", "pip", "install", "--quiet", str(REPO)])
-    else:  # this checkout as it is now; its dependencies are already there
+    else:  # this checkout as it is now: a dependency it gained since, then the checkout itself (same version number)
+        capture([str(venv_bin(BANNO_VENV, "python")), "-m", "pip", "install", "--quiet", str(REPO)])
         capture([str(venv_bin(BANNO_VENV, "python")), "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps", str(REPO)])
     return banno
 
