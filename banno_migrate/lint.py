@@ -144,7 +144,7 @@ def lint_source(
         # method for formatting, skips comments and whitespace altogether (six nodes in ten).
         comments = _CommentCollector(analysed) if may_hold_suppressions(analysed.text) else None
         modules = ProjectModules(file, request.consulted)
-        cache = {StringValueProvider: modules, ClaimSourceProvider: modules}
+        cache = {StringValueProvider: modules, ClaimSourceProvider: modules, PositionProvider: analysed.text}
         with read_only_walks():
             MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched(
                 [*rules, comments] if comments is not None else rules

@@ -68,16 +68,6 @@ def test_a_node_outside_the_module_has_no_names() -> None:
     assert wrapper.resolve(metadata.QualifiedNameProvider).get(cst.Name("elsewhere"), set()) == set()
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
-def test_positions_are_libcsts_computed_when_first_asked(path: Path) -> None:
-    module, wrapper = _resolved(path)
-    ours = wrapper.resolve(metadata.PositionProvider)
-    assert ours._module is module and not ours._ranges  # nothing computed yet
-    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
-    assert dict(ours) == dict(theirs)
-    assert ours._module is None  # computed once, the module let go
-
-
 @pytest.mark.parametrize("path", SOURCES[-2:], ids=lambda path: path.name)
 def test_parents_of_formatting_are_found_when_first_asked(path: Path) -> None:
     """Formatting is left out of the parents until one of its nodes is asked about; no answer changes."""

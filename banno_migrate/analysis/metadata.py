@@ -12,9 +12,9 @@ provider, in pure Python. Three of LibCST's providers do more than they need to:
   the names of a node are computed from its scope when asked.
 - `libcst.metadata.PositionProvider` generates the whole module's code to
   place every node, a fifth of a lint, for the few positions a file with
-  findings needs (most files that pass the prefilter have none). Here the same
-  pass runs when the first position is asked for, and not at all in a file
-  where none is.
+  findings needs (most files that pass the prefilter have none). Here nothing
+  is placed until a position is asked for, and then only the statement holding
+  the node (analysis/positions.py).
 
 Rules and analyses import these instead of LibCST's (the values are the same:
 tests/test_metadata.py compares both on real code), and LibCST's scope analysis
@@ -24,7 +24,6 @@ a second time.
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from typing import Collection, Iterator, Mapping
 
 import libcst as cst
@@ -32,6 +31,7 @@ from libcst import metadata as libcst_metadata
 from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, QualifiedName
 from libcst.metadata.scope_provider import Scope
 
+from banno_migrate.analysis.positions import StatementPositions
 from banno_migrate.analysis.traversal import FORMATTING, child_nodes
 
 __all__ = ["ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
@@ -47,23 +47,7 @@ class ParentNodeProvider(BaseMetadataProvider[cst.CSTNode]):
         return _Parents(wrapper.module)
 
 
-class _ComputedWhenAsked(Mapping[cst.CSTNode, object]):
-    """A node → value map that builds itself (`_all`) the first time it is read."""
-
-    @abstractmethod
-    def _all(self) -> Mapping[cst.CSTNode, object]: ...
-
-    def __getitem__(self, node: cst.CSTNode) -> object:
-        return self._all()[node]
-
-    def __iter__(self) -> Iterator[cst.CSTNode]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-
-class _Parents(_ComputedWhenAsked):
+class _Parents(Mapping[cst.CSTNode, cst.CSTNode]):
     """Parents read from the fields LibCST visits (six times faster than its `children`).
 
     Formatting (whitespace, commas, brackets: six nodes in ten) is left out until a
@@ -87,6 +71,12 @@ class _Parents(_ComputedWhenAsked):
             if node is self._module:  # the top of every walk up the tree: it has no parent
                 raise
             return self._all()[node]
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode, cst.CSTNode]:
@@ -136,19 +126,22 @@ class _QualifiedNames(Mapping[cst.CSTNode, Collection[QualifiedName]]):
 
 
 class PositionProvider(BaseMetadataProvider[CodeRange]):
-    """Each node's range (as `libcst.metadata.PositionProvider`), all computed when the first is asked for."""
+    """Each node's range (as `libcst.metadata.PositionProvider`), placed one statement at a time when asked.
+
+    Its cache (`MetadataWrapper(..., cache={PositionProvider: text})`) is the
+    module's text, against which each statement placed is checked; without it,
+    the first position asked for places every node, as LibCST does.
+    """
+
+    METADATA_DEPENDENCIES = (ParentNodeProvider,)
+
+    @staticmethod
+    def gen_cache(*_args: object, **_kwargs: object) -> dict[str, object]:
+        return {}  # never used: a non-None gen_cache makes MetadataWrapper pass our cache in
+
+    def __init__(self, cache: object = None) -> None:
+        super().__init__(cache if cache is not None else ())  # LibCST insists on a cache: none means "no text"
+        self._text = cache if isinstance(cache, str) else None
 
     def _gen(self, wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, CodeRange]:
-        return _LazyPositions(wrapper.module)
-
-
-class _LazyPositions(_ComputedWhenAsked):
-    def __init__(self, module: cst.Module) -> None:
-        self._module: cst.Module | None = module
-        self._ranges: Mapping[cst.CSTNode, CodeRange] = {}
-
-    def _all(self) -> Mapping[cst.CSTNode, CodeRange]:
-        if self._module is not None:  # the pass LibCST's provider runs eagerly
-            self._ranges = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(libcst_metadata.PositionProvider)
-            self._module = None
-        return self._ranges
+        return StatementPositions(wrapper.module, wrapper.resolve(ParentNodeProvider), self._text)

@@ -1,0 +1,169 @@
+"""Positions placed one statement at a time, not by generating the whole module's code.
+
+LibCST's `PositionProvider` places every node of a module with one pass of
+code generation over all of it: a seventh of the lint of a file with findings,
+for the few nodes its findings and fixes need. The same code generation run on
+one statement places the nodes within it, given where the statement starts:
+
+- the statement is the innermost one holding the node in a body of the module,
+  a class or a function (a method's statement, not its class: a test class may
+  be most of a file);
+- where it starts is read from CPython's parse of the same text (in C, a small
+  part of LibCST's cost): the line of its first token, less its leading lines
+  (blank lines and comments, which LibCST gives to the statement);
+- the code it generates must be the text at that place, character for
+  character, before any of its positions is kept.
+
+A statement that cannot be placed so (a text CPython refuses, a mapping that
+does not check out) costs LibCST's whole-module pass, as before: never a wrong
+position. tests/test_positions.py compares every position with LibCST's.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from typing import Iterator, Mapping, Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper
+from libcst.metadata import PositionProvider as LibcstPositionProvider
+
+try:  # LibCST's code generation with positions: private, so without it every lookup takes the whole pass
+    from libcst.metadata.position_provider import PositionProvidingCodegenState
+except ImportError:  # pragma: no cover - a LibCST that moved it
+    PositionProvidingCodegenState = None  # type: ignore[assignment, misc]
+
+__all__ = ["StatementPositions"]
+
+_NEWLINE = re.compile(r"\r\n?|\n")  # LibCST's line breaks, which are also CPython's
+_Placed = tuple[cst.BaseStatement, ast.stmt, tuple[str, ...]]  # a statement, CPython's, the indentation around it
+
+
+class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
+    """Each node's range, as LibCST's `PositionProvider` gives it; placed one statement at a time when asked."""
+
+    def __init__(self, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode], text: str | None) -> None:
+        self._module, self._parents, self._text = module, parents, text
+        self._placed: dict[cst.CSTNode, CodeRange] = {}  # the nodes of the statements placed so far
+        self._all: Mapping[cst.CSTNode, CodeRange] | None = None  # LibCST's pass, once it has run
+        self._by_statement = text is not None and PositionProvidingCodegenState is not None
+        self._tree: ast.Module | None = None
+        self._line_starts: list[int] = []
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        if self._all is not None:
+            return self._all[node]
+        found = self._placed.get(node)
+        if found is None and self._by_statement and self._place_statement_of(node):
+            found = self._placed.get(node)
+        return found if found is not None else self._whole_module()[node]
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._whole_module())
+
+    def __len__(self) -> int:
+        return len(self._whole_module())
+
+    def _whole_module(self) -> Mapping[cst.CSTNode, CodeRange]:
+        if self._all is None:
+            self._all = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(LibcstPositionProvider)
+        return self._all
+
+    def _place_statement_of(self, node: cst.CSTNode) -> bool:
+        """Place the statement holding `node`; False when it cannot be placed (the whole pass is next)."""
+        placed = self._statement_of(node)
+        if placed is None:
+            return False
+        statement, cpython_statement, indents = placed
+        start = _first_line(statement, cpython_statement)
+        starts = self._line_starts
+        if not 1 <= start <= len(starts):
+            return False
+        state = PositionProvidingCodegenState(
+            default_indent=self._module.default_indent,
+            default_newline=self._module.default_newline,
+            provider=_Ranges(),  # type: ignore[arg-type]  # only its `_computed` is used
+            indent_tokens=list(indents),
+            line=start,
+        )
+        statement._codegen(state)
+        assert self._text is not None
+        if not self._text.startswith("".join(state.tokens), starts[start - 1]):
+            return False
+        self._placed.update(state.provider._computed)
+        return True
+
+    def _statement_of(self, node: cst.CSTNode) -> _Placed | None:
+        """The innermost statement holding `node` in a body of the module, a class or a function, with
+        CPython's statement for it and the indentation of the blocks around it."""
+        tree = self._cpython_tree()
+        if tree is None:
+            return None
+        path = [node]  # from the node up to, not including, the module
+        while (parent := self._parents.get(path[-1])) is not None and parent is not self._module:
+            path.append(parent)
+        path.reverse()
+        statements, cpython_statements = self._module.body, tree.body
+        indents: list[str] = []
+        placed: _Placed | None = None
+        depth = 0
+        while depth < len(path):
+            index = _cpython_index(statements, path[depth])
+            if index is None or index >= len(cpython_statements):
+                return placed
+            statement, cpython_statement = path[depth], cpython_statements[index]
+            placed = (statement, cpython_statement, tuple(indents))  # type: ignore[assignment]
+            block = getattr(statement, "body", None)
+            inside = depth + 2 < len(path) and path[depth + 1] is block
+            if not (isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and isinstance(block, cst.IndentedBlock) and inside):
+                return placed
+            if not isinstance(cpython_statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return None  # the two parses disagree: let LibCST place it
+            indents.append(self._module.default_indent if block.indent is None else block.indent)
+            statements, cpython_statements = block.body, cpython_statement.body
+            depth += 2
+        return placed
+
+    def _cpython_tree(self) -> ast.Module | None:
+        if self._tree is None:
+            assert self._text is not None
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # the file's own warnings (invalid escapes...)
+                    self._tree = ast.parse(self._text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._by_statement = False  # LibCST reads what CPython refuses: every position from its pass
+                return None
+            self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(self._text))]
+        return self._tree
+
+
+class _Ranges:
+    """Where the code generation of one statement records its nodes' ranges."""
+
+    __slots__ = ("_computed",)
+
+    def __init__(self) -> None:
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
+
+
+def _cpython_index(statements: Sequence[cst.BaseStatement], statement: cst.CSTNode) -> int | None:
+    """Where `statement` is in CPython's list for the same body, where `a = 1; b = 2` is two statements."""
+    index = 0
+    for candidate in statements:
+        if candidate is statement:
+            return index
+        index += len(candidate.body) if isinstance(candidate, cst.SimpleStatementLine) else 1
+    return None
+
+
+def _first_line(statement: cst.BaseStatement, cpython_statement: ast.stmt) -> int:
+    """The line where LibCST's code for `statement` starts: its leading lines, then its decorators or itself."""
+    decorators = getattr(statement, "decorators", ())
+    if decorators:  # CPython's line of a decorated definition is its `def` or `class`
+        first = cpython_statement.decorator_list[0].lineno - len(decorators[0].leading_lines)  # type: ignore[attr-defined]
+    else:
+        first = cpython_statement.lineno
+    return first - len(statement.leading_lines)

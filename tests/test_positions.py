@@ -1,0 +1,122 @@
+"""Positions placed one statement at a time (analysis/positions.py) are LibCST's, node for node."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst import metadata as libcst_metadata
+
+import banno_migrate
+from banno_migrate.analysis import metadata
+
+ROOT = Path(__file__).resolve().parents[1]
+# Real code: decorated methods in classes, nested functions, `;`-separated statements, comments before
+# decorators, match statements, module-level control flow (LibCST's own sources and ours).
+SOURCES = [
+    *sorted((ROOT / "examples" / "legacy-app").rglob("*.py")),
+    Path(banno_migrate.__file__).parent / "analysis" / "positions.py",
+    Path(banno_migrate.__file__).parent / "cli.py",
+    Path(cst.__file__).parent / "metadata" / "scope_provider.py",
+    Path(cst.__file__).parent / "_nodes" / "statement.py",
+    Path(cst.__file__).parent / "_parser" / "conversions" / "expression.py",
+]
+
+
+def _nodes_in_statements(module: cst.Module) -> list[cst.CSTNode]:
+    """Every node below the module's statements, in the order of a walk (formatting included)."""
+
+    class Collect(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.nodes: list[cst.CSTNode] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            self.nodes.append(node)
+            return True
+
+    collect = Collect()
+    for statement in module.body:
+        statement.visit(collect)
+    return collect.nodes
+
+
+def _positions(code: str, text: str | None) -> tuple[cst.Module, object, libcst_metadata.MetadataWrapper]:
+    module = cst.parse_module(code)
+    wrapper = libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True, cache={metadata.PositionProvider: text})
+    return module, wrapper.resolve(metadata.PositionProvider), wrapper
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_every_node_is_placed_where_libcst_places_it_without_the_whole_pass(path: Path) -> None:
+    code = path.read_text(encoding="utf-8")
+    module, ours, wrapper = _positions(code, code)
+    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
+    nodes = _nodes_in_statements(module)
+    assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
+    assert ours._all is None  # every statement placed on its own  # type: ignore[attr-defined]
+    assert ours[module] == theirs[module]  # the module itself is no statement: the whole pass
+    assert ours._all is not None  # type: ignore[attr-defined]
+
+
+def test_only_the_statement_holding_the_node_is_placed() -> None:
+    code = textwrap.dedent(
+        """\
+        import os
+
+
+        class Client:
+            # a comment before the decorator
+            @property
+            def url(self):
+                base = "https://bank.example"; path = "/a/consumer/api/oidc/auth"
+                return base + path
+
+            def other(self):
+                return 1
+        """
+    )
+    module, ours, wrapper = _positions(code, code)
+    klass = module.body[1]
+    url = klass.body.body[0]
+    second = url.body.body[0]
+    path_string = second.body[1].value
+    assert ours[path_string] == wrapper.resolve(libcst_metadata.PositionProvider)[path_string]
+    placed = ours._placed  # type: ignore[attr-defined]
+    assert second in placed and klass not in placed and url not in placed and klass.body.body[1] not in placed
+
+
+def test_a_decorated_definition_starts_at_its_leading_lines() -> None:
+    code = "x = 1\n\n\n# why\n@decorator(\n    1,\n)\n\n@other\nasync def f():\n    pass\n"
+    module, ours, wrapper = _positions(code, code)
+    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
+    nodes = _nodes_in_statements(module)
+    assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
+    assert ours._all is None  # type: ignore[attr-defined]
+
+
+def test_without_the_text_the_first_position_places_every_node() -> None:
+    code = "def f():\n    return 'x'\n"
+    module, ours, wrapper = _positions(code, None)
+    node = module.body[0].body.body[0]
+    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
+    assert ours._all is not None  # type: ignore[attr-defined]
+
+
+def test_a_text_cpython_refuses_is_placed_by_the_whole_pass() -> None:
+    code = "def f():\n    print(*a for a in b)\n"  # LibCST reads it, CPython does not
+    module, ours, wrapper = _positions(code, code)
+    node = module.body[0].body.body[0]
+    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
+    assert ours._all is not None  # type: ignore[attr-defined]
+
+
+def test_a_statement_that_does_not_check_out_is_placed_by_the_whole_pass() -> None:
+    """CPython puts this decorator on line 2 (after the continuation), LibCST's code starts with its `@`."""
+    code = "@\\\ndecorator\ndef f():\n    return 'x'\n"
+    module, ours, wrapper = _positions(code, code)
+    node = module.body[0].name  # in the definition itself, not in one of its statements
+    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
+    assert ours._all is not None  # type: ignore[attr-defined]
