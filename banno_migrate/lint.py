@@ -136,15 +136,17 @@ def lint_source(
             if analysed is source:
                 raise
             analysed, module = source, parse(source.text)  # a slice LibCST cannot read: the whole text, as ever
+        libcst_code = analysed.text  # the code LibCST's positions count
         if "\f" in analysed.text or "\\" in analysed.text:  # what LibCST may leave out of its tree
-            analysed = analysed.with_libcst_code(module.code)
+            libcst_code = module.code
+            analysed = analysed.with_libcst_code(libcst_code)
         context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)
         rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
         # Comments are read only where a suppression may be: otherwise the batch, in which no rule has a
         # method for formatting, skips comments and whitespace altogether (six nodes in ten).
         comments = _CommentCollector(analysed) if may_hold_suppressions(analysed.text) else None
         modules = ProjectModules(file, request.consulted)
-        cache = {StringValueProvider: modules, ClaimSourceProvider: modules, PositionProvider: analysed.text}
+        cache = {StringValueProvider: modules, ClaimSourceProvider: modules, PositionProvider: libcst_code}
         with read_only_walks():
             MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched(
                 [*rules, comments] if comments is not None else rules

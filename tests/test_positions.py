@@ -120,3 +120,15 @@ def test_a_statement_that_does_not_check_out_is_placed_by_the_whole_pass() -> No
     node = module.body[0].name  # in the definition itself, not in one of its statements
     assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
     assert ours._all is not None  # type: ignore[attr-defined]
+
+
+def test_a_lint_places_statements_in_the_code_libcst_counts() -> None:
+    """LibCST leaves a leading backslash continuation out of its code, so its line 1 is the text's line 2:
+    statements are placed in that code, then mapped back to the text like every LibCST position."""
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.lint import LintRequest, lint_source
+    from banno_migrate.source import SourceText
+
+    text = '\\\nTOKEN_URL = "https://bank.example/a/consumer/api/oidc/token"\n'
+    findings = lint_source(SourceText(text, "utf-8"), "app.py", load_catalog(), LintRequest(codes=frozenset({"BM001"})))
+    assert [(finding.rule, finding.line, finding.column) for finding in findings] == [("BM001", 2, 13)]
