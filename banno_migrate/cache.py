@@ -169,7 +169,8 @@ def _write_json(path: Path, payload: Any) -> None:
     descriptor, temporary = new_temporary(path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, separators=(",", ":"))
+            # One string, then one write: `json.dump` streams through the encoder written in Python.
+            handle.write(json.dumps(payload, separators=(",", ":")))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -132,3 +132,15 @@ def test_a_lint_places_statements_in_the_code_libcst_counts() -> None:
     text = '\\\nTOKEN_URL = "https://bank.example/a/consumer/api/oidc/token"\n'
     findings = lint_source(SourceText(text, "utf-8"), "app.py", load_catalog(), LintRequest(codes=frozenset({"BM001"})))
     assert [(finding.rule, finding.line, finding.column) for finding in findings] == [("BM001", 2, 13)]
+
+
+def test_a_decorated_definition_that_cpython_reads_otherwise_gets_no_line() -> None:
+    """Should the two parses ever pair a decorated definition with another statement, no line is
+    made up from it: line 0 is outside the text, so LibCST's pass places the node."""
+    import ast
+
+    from banno_migrate.analysis.positions import _first_line
+
+    definition = cst.parse_module("@decorator\ndef f():\n    pass\n").body[0]
+    assert _first_line(definition, ast.parse("x = 1\n").body[0]) == 0
+    assert _first_line(definition, ast.parse("@decorator\ndef f():\n    pass\n").body[0]) == 1

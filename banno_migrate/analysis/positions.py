@@ -163,7 +163,10 @@ def _first_line(statement: cst.BaseStatement, cpython_statement: ast.stmt) -> in
     """The line where LibCST's code for `statement` starts: its leading lines, then its decorators or itself."""
     decorators = getattr(statement, "decorators", ())
     if decorators:  # CPython's line of a decorated definition is its `def` or `class`
-        first = cpython_statement.decorator_list[0].lineno - len(decorators[0].leading_lines)  # type: ignore[attr-defined]
+        cpython_decorators = getattr(cpython_statement, "decorator_list", None)
+        if not cpython_decorators:
+            return 0  # the two parses disagree: no line, so LibCST places it
+        first = cpython_decorators[0].lineno - len(decorators[0].leading_lines)
     else:
         first = cpython_statement.lineno
     return first - len(statement.leading_lines)
