@@ -109,6 +109,21 @@ def test_children_in_libcsts_order(name: str) -> None:
         assert child_nodes(node) == list(node.children), type(node).__name__
 
 
+def test_a_methods_source_is_what_inspect_finds() -> None:
+    """The child fields are read from each node class's `_visit_and_replace_children`, its lines found
+    from its code object (inspect's tokenizer pass was most of a worker's warm-up): the same text."""
+    import inspect
+    import textwrap
+
+    from banno_migrate.analysis.traversal import _source_of
+
+    kinds = [kind for kind in vars(cst).values() if isinstance(kind, type) and issubclass(kind, cst.CSTNode)]
+    methods = {kind._visit_and_replace_children for kind in kinds}
+    assert len(methods) > 100
+    for method in methods:
+        assert _source_of(method).rstrip() == textwrap.dedent(inspect.getsource(method)).rstrip(), method.__qualname__
+
+
 @pytest.mark.parametrize("name", SOURCES)
 def test_the_same_events_as_libcsts_walk(name: str) -> None:
     module = cst.parse_module(SOURCES[name])

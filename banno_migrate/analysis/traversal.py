@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import re
 import textwrap
 from contextlib import contextmanager
@@ -106,8 +107,7 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     try:
-        source = textwrap.dedent(inspect.getsource(kind._visit_and_replace_children))
-        tree = ast.parse(source)
+        tree = ast.parse(_source_of(kind._visit_and_replace_children))
     except (OSError, TypeError, SyntaxError):  # no source shipped, or not Python we can read
         return None
     fields: list[tuple[int, int, str]] = []
@@ -123,6 +123,23 @@ def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     known = set(kind.__dataclass_fields__)  # type: ignore[attr-defined]
     ordered = tuple(dict.fromkeys(name for _, _, name in sorted(fields)))
     return ordered if known.issuperset(ordered) else None
+
+
+def _source_of(function: Callable[..., object]) -> str:
+    """A method's source, its lines found from its code object's positions.
+
+    `inspect.getsource` finds where a method ends by running the tokenizer (in
+    Python) over it, most of the warm-up of each process that lints; the code
+    object knows its last line already. Where it does not, `inspect` decides.
+    """
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return textwrap.dedent(inspect.getsource(function))
+    ends = [end for _line, end, _column, _end_column in code.co_positions() if end is not None]
+    lines = linecache.getlines(code.co_filename)
+    if not ends or not lines:
+        return textwrap.dedent(inspect.getsource(function))
+    return textwrap.dedent("".join(lines[code.co_firstlineno - 1 : max(ends)]))
 
 
 Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object]
@@ -320,10 +337,15 @@ def _visitor_methods(kind: type) -> tuple[str, ...]:
     try:
         return _VISITOR_METHODS[kind]
     except KeyError:
+        # Read from the classes' own namespaces, in the order attribute lookup follows (the first
+        # definition of a name is the one `getattr` finds): `dir` would sort some 1,300 names first.
+        found: dict[str, object] = {}
+        for klass in kind.__mro__:
+            for name, value in vars(klass).items():
+                if name not in found and name.startswith(("visit_", "leave_")):
+                    found[name] = value
         names = _VISITOR_METHODS[kind] = tuple(
-            name
-            for name in dir(kind)
-            if name.startswith(("visit_", "leave_")) and not getattr(getattr(kind, name), "_is_no_op", False)
+            sorted(name for name, value in found.items() if not getattr(value, "_is_no_op", False))
         )
         return names
 
