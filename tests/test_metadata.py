@@ -11,6 +11,7 @@ from libcst.metadata.base_provider import LazyValue
 
 import banno_migrate
 from banno_migrate.analysis import metadata
+from cst_nodes import nodes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 # Varied real code: the example apps, this package, and LibCST's own sources (big classes, nested scopes,
@@ -29,21 +30,6 @@ def _resolved(path: Path) -> tuple[cst.Module, libcst_metadata.MetadataWrapper]:
     return module, libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True)
 
 
-def _nodes(module: cst.Module) -> list[cst.CSTNode]:
-    class Collect(cst.CSTVisitor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.nodes: list[cst.CSTNode] = []
-
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            self.nodes.append(node)
-            return True
-
-    collect = Collect()
-    module.visit(collect)
-    return collect.nodes
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
 def test_the_same_parents_and_qualified_names_as_libcst(path: Path) -> None:
     module, wrapper = _resolved(path)
@@ -52,7 +38,7 @@ def test_the_same_parents_and_qualified_names_as_libcst(path: Path) -> None:
     ours_parents = wrapper.resolve(metadata.ParentNodeProvider)
     ours_names = wrapper.resolve(metadata.QualifiedNameProvider)
     assert dict(ours_parents) == dict(theirs_parents)
-    nodes = _nodes(module)
+    nodes = nodes_of(module)
     named = 0
     for node in nodes:
         expected = theirs_names.get(node, set())
@@ -76,7 +62,7 @@ def test_parents_of_formatting_are_found_when_first_asked(path: Path) -> None:
     module, wrapper = _resolved(path)
     theirs = wrapper.resolve(libcst_metadata.ParentNodeProvider)
     ours = wrapper.resolve(metadata.ParentNodeProvider)
-    nodes = _nodes(module)
+    nodes = nodes_of(module)
     formatting = [node for node in nodes if type(node) in FORMATTING]  # (and below them, only formatting)
     others = [node for node in nodes if type(node) not in FORMATTING]
     assert formatting and others

@@ -11,6 +11,7 @@ from libcst import metadata as libcst_metadata
 
 import banno_migrate
 from banno_migrate.analysis import metadata
+from cst_nodes import nodes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 # Real code: decorated methods in classes, nested functions, `;`-separated statements, comments before
@@ -25,24 +26,6 @@ SOURCES = [
 ]
 
 
-def _nodes_in_statements(module: cst.Module) -> list[cst.CSTNode]:
-    """Every node below the module's statements, in the order of a walk (formatting included)."""
-
-    class Collect(cst.CSTVisitor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.nodes: list[cst.CSTNode] = []
-
-        def on_visit(self, node: cst.CSTNode) -> bool:
-            self.nodes.append(node)
-            return True
-
-    collect = Collect()
-    for statement in module.body:
-        statement.visit(collect)
-    return collect.nodes
-
-
 def _positions(code: str, text: str | None) -> tuple[cst.Module, object, libcst_metadata.MetadataWrapper]:
     module = cst.parse_module(code)
     wrapper = libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True, cache={metadata.PositionProvider: text})
@@ -54,7 +37,7 @@ def test_every_node_is_placed_where_libcst_places_it_without_the_whole_pass(path
     code = path.read_text(encoding="utf-8")
     module, ours, wrapper = _positions(code, code)
     theirs = wrapper.resolve(libcst_metadata.PositionProvider)
-    nodes = _nodes_in_statements(module)
+    nodes = nodes_of(*module.body)
     assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
     assert ours._all is None  # every statement placed on its own  # type: ignore[attr-defined]
     assert ours[module] == theirs[module]  # the module itself is no statement: the whole pass
@@ -92,7 +75,7 @@ def test_a_decorated_definition_starts_at_its_leading_lines() -> None:
     code = "x = 1\n\n\n# why\n@decorator(\n    1,\n)\n\n@other\nasync def f():\n    pass\n"
     module, ours, wrapper = _positions(code, code)
     theirs = wrapper.resolve(libcst_metadata.PositionProvider)
-    nodes = _nodes_in_statements(module)
+    nodes = nodes_of(*module.body)
     assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
     assert ours._all is None  # type: ignore[attr-defined]
 

@@ -50,6 +50,7 @@ from banno_migrate.lint import LintRequest, compiles, lint_source, parse
 from banno_migrate.rule_options import RuleOptions
 from banno_migrate.slicing import relevant_code, slice_needles
 from banno_migrate.source import SourceError, SourceText
+from cst_nodes import nodes_of
 
 # Generated code is compiled (by hypothesmith, and by `fix`); CPython's remarks about it are not
 # ours to show. (That `fix` must not print them is tests/test_source_quirks.py's business.)
@@ -622,14 +623,19 @@ def _walk_events(module: cst.Module) -> tuple[object, ...]:
     )
 
 
+def _parsed(program: str) -> cst.Module:
+    """The program's tree; a program LibCST cannot read is not an example (hypothesis draws another)."""
+    try:
+        return parse(program)
+    except SourceError:
+        assume(False)
+        raise
+
+
 @FUZZ
 @given(program=st.one_of(GENERATED, DEFINITIONS))
 def test_read_only_walks_tell_every_visitor_what_libcsts_walk_tells(program: str) -> None:
-    try:
-        module = parse(program)
-    except SourceError:
-        assume(False)
-        return
+    module = _parsed(program)
     theirs = _walk_events(module)
     with read_only_walks():
         ours = _walk_events(module)
@@ -639,16 +645,6 @@ def test_read_only_walks_tell_every_visitor_what_libcsts_walk_tells(program: str
 # --------------------------------------------------------------------------- positions by statement (analysis/positions.py)
 
 
-class _Collect(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.nodes: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.nodes.append(node)
-        return True
-
-
 @FUZZ
 @given(program=st.one_of(GENERATED, DEFINITIONS))
 def test_statements_placed_on_their_own_give_libcsts_positions(program: str) -> None:
@@ -656,15 +652,9 @@ def test_statements_placed_on_their_own_give_libcsts_positions(program: str) -> 
 
     from banno_migrate.analysis.metadata import PositionProvider
 
-    try:
-        module = parse(program)
-    except SourceError:
-        assume(False)
-        return
-    collect = _Collect()
-    for statement in module.body:  # every node but the module's own header and footer lines
-        statement.visit(collect)
+    module = _parsed(program)
+    nodes = nodes_of(*module.body)  # every node but the module's own header and footer lines
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True, cache={PositionProvider: module.code})
     ours, theirs = wrapper.resolve(PositionProvider), wrapper.resolve(LibcstPositions)
-    assert [ours[node] for node in collect.nodes] == [theirs[node] for node in collect.nodes]
+    assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
     event("placed statement by statement" if ours._all is None else "LibCST's whole pass")
