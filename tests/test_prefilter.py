@@ -253,3 +253,23 @@ def test_whole_name_triggers_must_be_trigger_strings(tmp_path: Path) -> None:
         (tmp_path / path.name).write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match="bm003.*whole_name_triggers must be a list of the rule's trigger strings"):
         load_catalog(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "found"),
+    [
+        ("BM003", 'OAUTH_RESPONSE_TYPE = "token"\n', True),
+        ("BM003", 'oauth_response_type = "token"\n', True),
+        ("BM003", 'params = {"RESPONSE_TYPE": "token"}\n', True),
+        ("BM003", 'Oauth_Response_Type = "token"\n', False),
+        ("BM003", 'params = {"Response_Type": "token"}\n', False),
+        ("BM008", 'PKCE_METHOD = "plain"\n', True),
+        ("BM008", 'Pkce_Method = "plain"\n', False),
+    ],
+)
+def test_a_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text: str, found: bool) -> None:
+    """A name holds a request parameter written as the rule lists it, in lower or in upper case: the
+    spellings of its trigger strings, so the prefilter never skips a file the rule finds something in."""
+    passes = Prefilter(CATALOG).candidates(text.encode(), frozenset({code})) == {code}
+    findings = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, LintRequest(codes=frozenset({code})))
+    assert (passes, bool(findings)) == (found, found)

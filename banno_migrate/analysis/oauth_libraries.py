@@ -39,10 +39,12 @@ class OAuthParameter:
 
     def __init__(self, wire_name: str, *holder_names: str) -> None:
         self.wire_name = wire_name
-        self._exact = frozenset(name.lower() for name in (wire_name, *holder_names))
-        names = "|".join(re.escape(name) for name in self._exact)
+        # Each name as listed, in lower case, or in upper case (a constant): the spellings the rules'
+        # prefilter triggers look for, so that no finding depends on the prefilter (`Response_Type` is none).
+        self._exact = frozenset(spelling for name in (wire_name, *holder_names) for spelling in (name, name.lower(), name.upper()))
+        names = "|".join(re.escape(name) for name in sorted(self._exact))
         # `OAUTH_RESPONSE_TYPE` holds a response_type; `response_types_supported` does not.
-        self._prefixed = re.compile(rf"(?:^|_)(?:{names})$", re.IGNORECASE)
+        self._prefixed = re.compile(rf"(?:^|_)(?:{names})$")
         # Only where a query parameter can start: not `grant_type=refresh_token`, not prose.
         self._query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
 
@@ -63,7 +65,7 @@ class OAuthParameter:
 
     def _holds(self, role: Role) -> bool:
         if role.kind in _EXACT_ROLES:
-            return any(name.lower() in self._exact for name in role.names)
+            return any(name in self._exact for name in role.names)
         return role.kind in _PREFIXED_ROLES and any(self._prefixed.search(name) for name in role.names)
 
     def _is_pair_value(self, value: StringValue) -> bool:
