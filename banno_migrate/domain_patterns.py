@@ -238,6 +238,34 @@ def asks_for_tokens(response_type: str) -> bool:
     return bool(items) and items <= _RESPONSE_TYPES and bool(items & _TOKEN_RESPONSES)
 
 
+class ParameterNames:
+    """The names code writes one OAuth request parameter's value under, for every front end.
+
+    Its name on the wire and the libraries' names for it (requests-oauthlib's and passport's
+    `pkce`, openid-client's `usePKCE`), each as listed, and a snake_case one also as an upper-case
+    constant (`RESPONSE_TYPE`), possibly after a prefix (`OAUTH_RESPONSE_TYPE`): the spellings the
+    rules' trigger strings find, so that the prefilter never skips a file a rule reports in
+    (`Response_Type` and `codechallengemethod` are neither).
+    """
+
+    def __init__(self, wire_name: str, *holder_names: str) -> None:
+        self.wire_name = wire_name
+        self.spellings = frozenset(
+            spelling
+            for name in (wire_name, *holder_names)
+            for spelling in ((name, name.upper()) if name == name.lower() else (name,))
+        )
+        alternatives = "|".join(re.escape(name) for name in sorted(self.spellings))
+        # `OAUTH_RESPONSE_TYPE` holds a response_type; `response_types_supported` does not.
+        self._name_end = re.compile(rf"(?:^|_)(?:{alternatives})$")
+        # Only where a query parameter can start: not `grant_type=refresh_token`, not prose.
+        self.in_query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
+
+    def ends(self, name: str) -> bool:
+        """Whether a constant, attribute or function of this name holds the parameter."""
+        return self._name_end.search(name) is not None
+
+
 QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text
 QUERY_PARAMETER = re.compile(r"([A-Za-z_][\w.\-]*)=")
 # Only a token request carries these (Untappd's token request even sends `response_type=code`).

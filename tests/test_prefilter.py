@@ -268,8 +268,44 @@ def test_whole_name_triggers_must_be_trigger_strings(tmp_path: Path) -> None:
     ],
 )
 def test_a_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text: str, found: bool) -> None:
-    """A name holds a request parameter written as the rule lists it, in lower or in upper case: the
-    spellings of its trigger strings, so the prefilter never skips a file the rule finds something in."""
+    """A name holds a request parameter written as the rule lists it (a snake_case one also in upper
+    case): the spellings its trigger strings find, so the prefilter never skips a file the rule reports in."""
     passes = Prefilter(CATALOG).candidates(text.encode(), frozenset({code})) == {code}
     findings = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, LintRequest(codes=frozenset({code})))
     assert (passes, bool(findings)) == (found, found)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "found"),
+    [
+        ("BM003", 'const params = { response_type: "token" };\n', True),
+        ("BM003", 'const OAUTH_RESPONSE_TYPE = "token";\n', True),
+        ("BM003", 'const params = { Response_Type: "token" };\n', False),
+        ("BM003", 'const Oauth_Response_Type = "token";\n', False),
+        ("BM008", 'const opts = { codeChallengeMethod: "plain" };\n', True),
+        ("BM008", 'const opts = { Pkce_Method: "plain" };\n', False),
+        ("BM008", 'const opts = { CodeChallengeMethod: "plain" };\n', False),
+        ("BM008", 'const opts = { codechallengemethod: "plain" };\n', False),
+    ],
+)
+def test_a_javascript_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text: str, found: bool) -> None:
+    from banno_migrate.languages import javascript
+
+    passes = Prefilter(CATALOG).candidates(text.encode(), frozenset({code}), python=False) == {code}
+    request = LintRequest(codes=frozenset({code}), language="javascript")
+    findings = javascript.lint_source(javascript.decode(text.encode()), "app.js", CATALOG, request)
+    assert (passes, bool(findings)) == (found, found)
+
+
+def test_every_spelling_of_a_parameter_holds_a_trigger_of_its_rule() -> None:
+    from banno_migrate.languages.javascript.implicit_flow import RESPONSE_TYPE as JS_RESPONSE_TYPE
+    from banno_migrate.languages.javascript.pkce import CODE_CHALLENGE_METHOD as JS_CODE_CHALLENGE_METHOD
+    from banno_migrate.rules.bm003_implicit_flow import RESPONSE_TYPE
+    from banno_migrate.rules.bm008_pkce_plain import CODE_CHALLENGE_METHOD
+
+    parameters = [("BM003", RESPONSE_TYPE), ("BM003", JS_RESPONSE_TYPE)]
+    parameters += [("BM008", CODE_CHALLENGE_METHOD), ("BM008", JS_CODE_CHALLENGE_METHOD)]
+    for code, parameter in parameters:
+        triggers = [group[0].decode() for group in CATALOG.rules[code].triggers]
+        for spelling in parameter.names.spellings:
+            assert any(trigger in spelling for trigger in triggers), (code, spelling)

@@ -17,13 +17,13 @@ LibCST's `QualifiedNameProvider` resolves through aliases and from-imports.
 
 from __future__ import annotations
 
-import re
 from typing import Collection, Iterator
 
 import libcst as cst
 from libcst.metadata import QualifiedName
 
-from banno_migrate.analysis.strings import HOLE, Role, RoleKind, StringValue
+from banno_migrate.analysis.strings import Role, RoleKind, StringValue
+from banno_migrate.domain_patterns import ParameterNames
 
 OAUTH_LIBRARIES = frozenset({"authlib", "oauthlib", "requests_oauthlib"})
 
@@ -38,15 +38,8 @@ class OAuthParameter:
     """A request parameter: its name on the wire, and the names code keeps its value under."""
 
     def __init__(self, wire_name: str, *holder_names: str) -> None:
+        self.names = ParameterNames(wire_name, *holder_names)
         self.wire_name = wire_name
-        # Each name as listed, in lower case, or in upper case (a constant): the spellings the rules'
-        # prefilter triggers look for, so that no finding depends on the prefilter (`Response_Type` is none).
-        self._exact = frozenset(spelling for name in (wire_name, *holder_names) for spelling in (name, name.lower(), name.upper()))
-        names = "|".join(re.escape(name) for name in sorted(self._exact))
-        # `OAUTH_RESPONSE_TYPE` holds a response_type; `response_types_supported` does not.
-        self._prefixed = re.compile(rf"(?:^|_)(?:{names})$")
-        # Only where a query parameter can start: not `grant_type=refresh_token`, not prose.
-        self._query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
 
     def spans(self, value: StringValue) -> Iterator[tuple[int, int]]:
         """Where in `value.text` a value of this parameter is written (start, end).
@@ -60,13 +53,13 @@ class OAuthParameter:
         elif self._holds(value.role):
             yield 0, len(value.text)
         else:
-            for query in self._query.finditer(value.text):
+            for query in self.names.in_query.finditer(value.text):
                 yield query.span(1)
 
     def _holds(self, role: Role) -> bool:
         if role.kind in _EXACT_ROLES:
-            return any(name in self._exact for name in role.names)
-        return role.kind in _PREFIXED_ROLES and any(self._prefixed.search(name) for name in role.names)
+            return not self.names.spellings.isdisjoint(role.names)
+        return role.kind in _PREFIXED_ROLES and any(self.names.ends(name) for name in role.names)
 
     def _is_pair_value(self, value: StringValue) -> bool:
         """The value of a `(name, value)` pair, as in `urlencode([("response_type", "token")])`."""

@@ -9,12 +9,11 @@ name ends with it (`OAUTH_RESPONSE_TYPE`), the value of a
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from tree_sitter import Node
 
-from banno_migrate.domain_patterns import HOLE
+from banno_migrate.domain_patterns import ParameterNames
 from banno_migrate.languages.javascript.edits import items_of
 from banno_migrate.languages.javascript.values import JsValue, RoleKind, Values
 
@@ -24,12 +23,8 @@ _PREFIXED_ROLES = (RoleKind.ASSIGNMENT, RoleKind.RETURN)
 
 class OAuthParameter:
     def __init__(self, wire_name: str, *holder_names: str) -> None:
+        self.names = ParameterNames(wire_name, *holder_names)
         self.wire_name = wire_name
-        self._exact = frozenset(name.lower() for name in (wire_name, *holder_names))
-        alternatives = "|".join(re.escape(name) for name in sorted(self._exact))
-        # `OAUTH_RESPONSE_TYPE` holds a response_type; `response_types_supported` does not.
-        self._prefixed = re.compile(rf"(?:^|_)(?:{alternatives})$", re.IGNORECASE)
-        self._query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
 
     def written(self, values: Values) -> Iterator[tuple[Node, str]]:
         """(literal, value) of each value of this parameter the file's strings set (a message only mentions it)."""
@@ -49,14 +44,14 @@ class OAuthParameter:
         elif self._holds(value):
             yield 0, len(value.text)
         else:
-            for query in self._query.finditer(value.text):
+            for query in self.names.in_query.finditer(value.text):
                 yield query.span(1)
 
     def _holds(self, value: JsValue) -> bool:
         names = value.role.names
         if value.role.kind in _EXACT_ROLES:
-            return any(name.lower() in self._exact for name in names)
-        return value.role.kind in _PREFIXED_ROLES and any(self._prefixed.search(name) for name in names)
+            return not self.names.spellings.isdisjoint(names)
+        return value.role.kind in _PREFIXED_ROLES and any(self.names.ends(name) for name in names)
 
     def _is_pair_value(self, value: JsValue, values: Values) -> bool:
         """`["response_type", "token"]`, as given to `new URLSearchParams([...])`."""
