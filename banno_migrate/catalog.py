@@ -189,9 +189,13 @@ def _examples(raw: list[dict[str, Any]] | None) -> tuple[Example, ...]:
     )
 
 
-def _trigger_group(item: str | list[str]) -> tuple[bytes, ...]:
-    """A trigger is a string, or a list of strings that must all occur."""
-    return tuple(text.encode() for text in ([item] if isinstance(item, str) else item))
+def _trigger_group(item: str | list[str], source: Path) -> tuple[bytes, ...]:
+    """A trigger is a string, or a list of strings that must all occur (none empty: an empty one would
+    let every file through, the prefilter's automaton refuses it)."""
+    texts = [item] if isinstance(item, str) else item
+    if not isinstance(texts, list) or not texts or not all(isinstance(text, str) and text for text in texts):
+        raise CatalogError(f"{source}: a trigger must be a non-empty string or a non-empty list of them")
+    return tuple(text.encode() for text in texts)
 
 
 def _whole_name_triggers(names: Any, triggers: tuple[tuple[bytes, ...], ...], source: Path) -> frozenset[bytes]:
@@ -219,7 +223,7 @@ def _slice_context(value: Any, source: Path) -> tuple[str, ...] | None:
 def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
     fix = data.get("fix") or {}
     message = _require(data, "message", source)
-    triggers = tuple(_trigger_group(item) for item in data.get("triggers", ()))
+    triggers = tuple(_trigger_group(item, source) for item in data.get("triggers", ()))
     return RuleSpec(
         code=_require(data, "id", source),
         name=_require(data, "name", source),

@@ -33,7 +33,7 @@ _QUOTES = (b'"', b"'")
 
 class Prefilter:
     def __init__(self, catalog: Catalog, extra_claims: Iterable[str] = ()) -> None:
-        self._claims = tuple(dict.fromkeys(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims)))
+        self._claims = tuple(dict.fromkeys(name.encode() for name in (*catalog.domain.custom_claims, *extra_claims) if name))
         self._specs = catalog.rules
         strings = {text for spec in catalog.rules.values() for group in spec.triggers for text in group}
         self._strings = tuple(sorted(strings | set(self._claims)))

@@ -255,6 +255,23 @@ def test_whole_name_triggers_must_be_trigger_strings(tmp_path: Path) -> None:
         load_catalog(tmp_path)
 
 
+@pytest.mark.parametrize("trigger", ['""', "[]", '["fragment", ""]'])
+def test_an_empty_trigger_is_refused(tmp_path: Path, trigger: str) -> None:
+    """An empty string or group would let every file through; the catalog says so instead."""
+    for path in (ROOT / "rules").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("bm002"):
+            text = text.replace('triggers: ["banno.com"]', f'triggers: ["banno.com", {trigger}]')
+            assert trigger in text
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match="bm002.*a trigger must be a non-empty string or a non-empty list"):
+        load_catalog(tmp_path)
+
+
+def test_an_empty_extra_claim_is_no_trigger() -> None:
+    assert Prefilter(CATALOG, extra_claims=("",)).candidates(b"x = 1", frozenset({"BM005"})) == frozenset()
+
+
 @pytest.mark.parametrize(
     ("code", "text", "found"),
     [
