@@ -34,6 +34,7 @@ import re
 import warnings
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from banno_migrate.source import line_starts
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class _Slicer:
     def __init__(self, text: str, needles: tuple[str, ...]) -> None:
         self._text = text
         self._needles = needles
-        self._line_starts = (0, *(match.end() for match in _NEWLINE.finditer(text)))
+        self._line_starts = line_starts(text)
         self._kept: set[ast.AST] = set()
 
     def unneeded(self, body: list[ast.stmt]) -> Iterator[tuple[int, int]]:

@@ -9,7 +9,12 @@ import tokenize
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # CPython's line breaks, which are also LibCST's
+
+
+def line_starts(text: str) -> tuple[int, ...]:
+    """The offset in `text` where each line starts (line 1 at offset 0)."""
+    return (0, *(match.end() for match in _NEWLINE.finditer(text)))
 
 
 class SourceError(Exception):
@@ -59,7 +64,7 @@ class SourceText:
 
     @cached_property
     def line_starts(self) -> tuple[int, ...]:
-        return (0, *(m.end() for m in _NEWLINE.finditer(self.text)))
+        return line_starts(self.text)
 
     def offset(self, line: int, column: int) -> int:
         """Offset in `text` of a LibCST position (1-based line, 0-based column)."""
@@ -97,7 +102,7 @@ class SourceText:
             to_text.append(index)
             index += 1
         to_text.append(len(text))
-        return (0, *(m.end() for m in _NEWLINE.finditer(code))), to_text
+        return line_starts(code), to_text
 
     def position(self, offset: int) -> tuple[int, int]:
         """(1-based line, 0-based column) of an offset."""

@@ -14,8 +14,8 @@ from banno_migrate.analysis import metadata
 from cst_nodes import nodes_of
 
 ROOT = Path(__file__).resolve().parents[1]
-# Real code: decorated methods in classes, nested functions, `;`-separated statements, comments before
-# decorators, match statements, module-level control flow (LibCST's own sources and ours).
+# Real code: decorated methods in classes, nested functions, comments before decorators, module-level
+# control flow (LibCST's own sources and ours); CONSTRUCTS adds what they lack.
 SOURCES = [
     *sorted((ROOT / "examples" / "legacy-app").rglob("*.py")),
     Path(banno_migrate.__file__).parent / "analysis" / "positions.py",
@@ -24,6 +24,42 @@ SOURCES = [
     Path(cst.__file__).parent / "_nodes" / "statement.py",
     Path(cst.__file__).parent / "_parser" / "conversions" / "expression.py",
 ]
+
+
+CONSTRUCTS = """\
+import os; import sys
+x = 1; y = 2;
+
+
+class A:
+    class B:  # nested
+        z = 3; w = [
+            4,
+        ]
+
+    async def run(self):
+        async with lock:
+            async for item in items:
+                match item:
+                    case {"kind": "a", **rest}:
+                        pass
+                    case [first, *others] if first:
+                        return first; others.clear()
+                    case _:
+                        ...
+
+        if x: y = 1; z = 2
+        try:
+            pass
+        except* ValueError:
+            pass
+
+
+\f
+def tabbed():
+\tif True:
+\t\treturn 'tab'
+"""
 
 
 def _positions(code: str, text: str | None) -> tuple[cst.Module, object, libcst_metadata.MetadataWrapper]:
@@ -42,6 +78,48 @@ def test_every_node_is_placed_where_libcst_places_it_without_the_whole_pass(path
     assert ours._all is None  # every statement placed on its own  # type: ignore[attr-defined]
     assert ours[module] == theirs[module]  # the module itself is no statement: the whole pass
     assert ours._all is not None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_statements_with_semicolons_suites_match_and_async_are_placed_where_libcst_places_them(ending: str) -> None:
+    code = CONSTRUCTS.replace("\n", ending)
+    module, ours, wrapper = _positions(code, code)
+    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
+    nodes = nodes_of(*module.body)
+    assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
+    assert ours._all is None  # type: ignore[attr-defined]
+
+
+def test_parents_are_asked_for_only_with_a_first_position() -> None:
+    """A lint without findings never asks for a position, so it never needs the parent map for one."""
+    from banno_migrate.analysis.positions import StatementPositions
+
+    code = "def f():\n    return 'x'\n"
+    module = cst.parse_module(code)
+    asked: list[int] = []
+
+    def parents() -> dict[cst.CSTNode, cst.CSTNode]:
+        asked.append(1)
+        return dict(libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True).resolve(libcst_metadata.ParentNodeProvider))
+
+    positions = StatementPositions(module, parents, code)
+    assert asked == []
+    assert positions[module.body[0].body.body[0]].start.line == 2
+    assert asked == [1]
+
+
+def test_a_changed_private_code_generation_costs_the_whole_pass_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from banno_migrate.analysis import positions
+
+    def changed(**_arguments: object) -> None:
+        raise TypeError("unexpected keyword argument 'line'")
+
+    monkeypatch.setattr(positions, "PositionProvidingCodegenState", changed)
+    code = "def f():\n    return 'x'\n"
+    module, ours, wrapper = _positions(code, code)
+    node = module.body[0].body.body[0]
+    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
+    assert ours._all is not None and not ours._by_statement  # type: ignore[attr-defined]
 
 
 def test_only_the_statement_holding_the_node_is_placed() -> None:

@@ -233,8 +233,8 @@ def test_a_trigger_inside_another_is_found_too() -> None:
     """One scan finds every trigger string, also one that lies within another (`banno` in `banno.com`)."""
     data = b'ISSUER = "https://banno.com"'
     assert Prefilter(CATALOG).candidates(data, frozenset({"BM002", "BM004"})) == {"BM002", "BM004"}
-    # ...and one that overlaps another's end (`#access_token=` ends where `access_token=` goes on).
-    fragment = b'token = url.fragment.split("#access_token=")[1]'
+    # ...and one inside another that a rule needs on its own (`#access_token=` holds `access_token`).
+    fragment = b'callback = "https://app.example/cb#access_token="'
     assert Prefilter(CATALOG).candidates(fragment, frozenset({"BM003"})) == {"BM003"}
 
 

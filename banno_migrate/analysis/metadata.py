@@ -11,10 +11,10 @@ provider, in pure Python. Three of LibCST's providers do more than they need to:
   value per node, then computes only the names asked for. Here nothing is walked:
   the names of a node are computed from its scope when asked.
 - `libcst.metadata.PositionProvider` generates the whole module's code to
-  place every node, a fifth of a lint, for the few positions a file with
-  findings needs (most files that pass the prefilter have none). Here nothing
-  is placed until a position is asked for, and then only the statement holding
-  the node (analysis/positions.py).
+  place every node, a third of the lint of a file with findings, for the few
+  positions its findings need (most files that pass the prefilter have none).
+  Here nothing is placed until a position is asked for, and then only the
+  statement holding the node (analysis/positions.py).
 
 Rules and analyses import these instead of LibCST's (the values are the same:
 tests/test_metadata.py compares both on real code), and LibCST's scope analysis
@@ -128,20 +128,19 @@ class _QualifiedNames(Mapping[cst.CSTNode, Collection[QualifiedName]]):
 class PositionProvider(BaseMetadataProvider[CodeRange]):
     """Each node's range (as `libcst.metadata.PositionProvider`), placed one statement at a time when asked.
 
-    Its cache (`MetadataWrapper(..., cache={PositionProvider: text})`) is the
-    module's text, against which each statement placed is checked; without it,
-    the first position asked for places every node, as LibCST does.
+    Its cache (`MetadataWrapper(..., cache={PositionProvider: module.code})`) is the
+    code LibCST's positions count, against which each statement placed is checked;
+    without it, the first position asked for places every node, as LibCST does.
     """
-
-    METADATA_DEPENDENCIES = (ParentNodeProvider,)
 
     @staticmethod
     def gen_cache(*_args: object, **_kwargs: object) -> dict[str, object]:
         return {}  # never used: a non-None gen_cache makes MetadataWrapper pass our cache in
 
     def __init__(self, cache: object = None) -> None:
-        super().__init__(cache if cache is not None else ())  # LibCST insists on a cache: none means "no text"
-        self._text = cache if isinstance(cache, str) else None
+        super().__init__(cache if cache is not None else ())  # LibCST insists on a cache: none means "no code"
+        self._code = cache if isinstance(cache, str) else None
 
     def _gen(self, wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, CodeRange]:
-        return StatementPositions(wrapper.module, wrapper.resolve(ParentNodeProvider), self._text)
+        # Parents only when a first position is asked for: a lint without findings never asks.
+        return StatementPositions(wrapper.module, lambda: wrapper.resolve(ParentNodeProvider), self._code)

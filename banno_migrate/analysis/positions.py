@@ -1,34 +1,39 @@
 """Positions placed one statement at a time, not by generating the whole module's code.
 
 LibCST's `PositionProvider` places every node of a module with one pass of
-code generation over all of it: a seventh of the lint of a file with findings,
+code generation over all of it: a third of the lint of a file with findings,
 for the few nodes its findings and fixes need. The same code generation run on
 one statement places the nodes within it, given where the statement starts:
 
 - the statement is the innermost one holding the node in a body of the module,
   a class or a function (a method's statement, not its class: a test class may
   be most of a file);
-- where it starts is read from CPython's parse of the same text (in C, a small
-  part of LibCST's cost): the line of its first token, less its leading lines
-  (blank lines and comments, which LibCST gives to the statement);
-- the code it generates must be the text at that place, character for
+- where it starts is read from CPython's parse of the module's code (in C, a
+  small part of LibCST's cost): the line of its first token, less its leading
+  lines (blank lines and comments, which LibCST gives to the statement);
+- the code it generates must be the module's code at that place, character for
   character, before any of its positions is kept.
 
-A statement that cannot be placed so (a text CPython refuses, a mapping that
-does not check out) costs LibCST's whole-module pass, as before: never a wrong
-position. tests/test_positions.py compares every position with LibCST's.
+The code is `module.code`, which LibCST's positions count: the file's text,
+unless the text holds a backslash continuation or a form feed LibCST leaves out
+(lint.py passes `module.code` then). A statement that cannot be placed so (code
+CPython refuses, a decorator CPython places on another line, the last statement
+of a file without a final line break) costs LibCST's whole-module pass, as
+before: never a wrong position. tests/test_positions.py and a property on
+generated programs compare positions with LibCST's.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 import warnings
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 from libcst.metadata import PositionProvider as LibcstPositionProvider
+
+from banno_migrate.source import line_starts
 
 try:  # LibCST's code generation with positions: private, so without it every lookup takes the whole pass
     from libcst.metadata.position_provider import PositionProvidingCodegenState
@@ -37,20 +42,23 @@ except ImportError:  # pragma: no cover - a LibCST that moved it
 
 __all__ = ["StatementPositions"]
 
-_NEWLINE = re.compile(r"\r\n?|\n")  # LibCST's line breaks, which are also CPython's
 _Placed = tuple[cst.BaseStatement, ast.stmt, tuple[str, ...]]  # a statement, CPython's, the indentation around it
 
 
 class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
     """Each node's range, as LibCST's `PositionProvider` gives it; placed one statement at a time when asked."""
 
-    def __init__(self, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode], text: str | None) -> None:
-        self._module, self._parents, self._text = module, parents, text
+    def __init__(
+        self, module: cst.Module, parents: Callable[[], Mapping[cst.CSTNode, cst.CSTNode]], code: str | None
+    ) -> None:
+        """`parents` gives the parent map when a first position is asked for (a lint with no finding
+        may never need it); `code` is `module.code` (None: every position from LibCST's pass)."""
+        self._module, self._parents_when_asked, self._code = module, parents, code
         self._placed: dict[cst.CSTNode, CodeRange] = {}  # the nodes of the statements placed so far
         self._all: Mapping[cst.CSTNode, CodeRange] | None = None  # LibCST's pass, once it has run
-        self._by_statement = text is not None and PositionProvidingCodegenState is not None
+        self._by_statement = code is not None and PositionProvidingCodegenState is not None
         self._tree: ast.Module | None = None
-        self._line_starts: list[int] = []
+        self._line_starts: tuple[int, ...] = ()
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         if self._all is not None:
@@ -78,21 +86,17 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
             return False
         statement, cpython_statement, indents = placed
         start = _first_line(statement, cpython_statement)
-        starts = self._line_starts
-        if not 1 <= start <= len(starts):
+        if not 1 <= start <= len(self._line_starts):
             return False
-        state = PositionProvidingCodegenState(
-            default_indent=self._module.default_indent,
-            default_newline=self._module.default_newline,
-            provider=_Ranges(),  # type: ignore[arg-type]  # only its `_computed` is used
-            indent_tokens=list(indents),
-            line=start,
-        )
-        statement._codegen(state)
-        assert self._text is not None
-        if not self._text.startswith("".join(state.tokens), starts[start - 1]):
+        try:
+            code, positions = _generated_ranges(self._module, statement, start, indents)
+        except (TypeError, AttributeError, KeyError):  # LibCST's private code generation changed: its pass
+            self._by_statement = False
             return False
-        self._placed.update(state.provider._computed)
+        assert self._code is not None
+        if not self._code.startswith(code, self._line_starts[start - 1]):
+            return False
+        self._placed.update(positions)
         return True
 
     def _statement_of(self, node: cst.CSTNode) -> _Placed | None:
@@ -101,8 +105,9 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         tree = self._cpython_tree()
         if tree is None:
             return None
+        parents = self._parents_when_asked()
         path = [node]  # from the node up to, not including, the module
-        while (parent := self._parents.get(path[-1])) is not None and parent is not self._module:
+        while (parent := parents.get(path[-1])) is not None and parent is not self._module:
             path.append(parent)
         path.reverse()
         statements, cpython_statements = self._module.body, tree.body
@@ -128,15 +133,15 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
 
     def _cpython_tree(self) -> ast.Module | None:
         if self._tree is None:
-            assert self._text is not None
+            assert self._code is not None
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # the file's own warnings (invalid escapes...)
-                    self._tree = ast.parse(self._text)
+                    self._tree = ast.parse(self._code)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._by_statement = False  # LibCST reads what CPython refuses: every position from its pass
                 return None
-            self._line_starts = [0, *(match.end() for match in _NEWLINE.finditer(self._text))]
+            self._line_starts = line_starts(self._code)
         return self._tree
 
 
@@ -147,6 +152,23 @@ class _Ranges:
 
     def __init__(self) -> None:
         self._computed: dict[cst.CSTNode, CodeRange] = {}
+
+
+def _generated_ranges(
+    module: cst.Module, statement: cst.BaseStatement, start: int, indents: tuple[str, ...]
+) -> tuple[str, dict[cst.CSTNode, CodeRange]]:
+    """The code LibCST generates for `statement` starting at line `start` inside blocks indented by
+    `indents`, and the range of each node in it (private LibCST API: its changes raise here)."""
+    recorded = _Ranges()
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        provider=recorded,  # type: ignore[arg-type]  # only its `_computed` is used
+        indent_tokens=list(indents),
+        line=start,
+    )
+    statement._codegen(state)
+    return "".join(state.tokens), recorded._computed
 
 
 def _cpython_index(statements: Sequence[cst.BaseStatement], statement: cst.CSTNode) -> int | None:
