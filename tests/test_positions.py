@@ -68,26 +68,26 @@ def _positions(code: str, text: str | None) -> tuple[cst.Module, object, libcst_
     return module, wrapper.resolve(metadata.PositionProvider), wrapper
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
-def test_every_node_is_placed_where_libcst_places_it_without_the_whole_pass(path: Path) -> None:
-    code = path.read_text(encoding="utf-8")
+def _placed_as_libcst_places_them(code: str) -> tuple[cst.Module, object, object]:
+    """Every node in the module's statements, placed statement by statement where LibCST places it."""
     module, ours, wrapper = _positions(code, code)
     theirs = wrapper.resolve(libcst_metadata.PositionProvider)
     nodes = nodes_of(*module.body)
     assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
     assert ours._all is None  # every statement placed on its own  # type: ignore[attr-defined]
+    return module, ours, theirs
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_every_node_is_placed_where_libcst_places_it_without_the_whole_pass(path: Path) -> None:
+    module, ours, theirs = _placed_as_libcst_places_them(path.read_text(encoding="utf-8"))
     assert ours[module] == theirs[module]  # the module itself is no statement: the whole pass
     assert ours._all is not None  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
 def test_statements_with_semicolons_suites_match_and_async_are_placed_where_libcst_places_them(ending: str) -> None:
-    code = CONSTRUCTS.replace("\n", ending)
-    module, ours, wrapper = _positions(code, code)
-    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
-    nodes = nodes_of(*module.body)
-    assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
-    assert ours._all is None  # type: ignore[attr-defined]
+    _placed_as_libcst_places_them(CONSTRUCTS.replace("\n", ending))
 
 
 def test_parents_are_asked_for_only_with_a_first_position() -> None:
@@ -150,12 +150,7 @@ def test_only_the_statement_holding_the_node_is_placed() -> None:
 
 
 def test_a_decorated_definition_starts_at_its_leading_lines() -> None:
-    code = "x = 1\n\n\n# why\n@decorator(\n    1,\n)\n\n@other\nasync def f():\n    pass\n"
-    module, ours, wrapper = _positions(code, code)
-    theirs = wrapper.resolve(libcst_metadata.PositionProvider)
-    nodes = nodes_of(*module.body)
-    assert [ours[node] for node in nodes] == [theirs[node] for node in nodes]
-    assert ours._all is None  # type: ignore[attr-defined]
+    _placed_as_libcst_places_them("x = 1\n\n\n# why\n@decorator(\n    1,\n)\n\n@other\nasync def f():\n    pass\n")
 
 
 def test_without_the_text_the_first_position_places_every_node() -> None:

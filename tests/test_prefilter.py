@@ -282,19 +282,6 @@ def test_an_empty_extra_claim_is_no_trigger() -> None:
         ("BM003", 'params = {"Response_Type": "token"}\n', False),
         ("BM008", 'PKCE_METHOD = "plain"\n', True),
         ("BM008", 'Pkce_Method = "plain"\n', False),
-    ],
-)
-def test_a_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text: str, found: bool) -> None:
-    """A name holds a request parameter written as the rule lists it (a snake_case one also in upper
-    case): the spellings its trigger strings find, so the prefilter never skips a file the rule reports in."""
-    passes = Prefilter(CATALOG).candidates(text.encode(), frozenset({code})) == {code}
-    findings = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, LintRequest(codes=frozenset({code})))
-    assert (passes, bool(findings)) == (found, found)
-
-
-@pytest.mark.parametrize(
-    ("code", "text", "found"),
-    [
         ("BM003", 'const params = { response_type: "token" };\n', True),
         ("BM003", 'const OAUTH_RESPONSE_TYPE = "token";\n', True),
         ("BM003", 'const params = { Response_Type: "token" };\n', False),
@@ -305,12 +292,18 @@ def test_a_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text:
         ("BM008", 'const opts = { codechallengemethod: "plain" };\n', False),
     ],
 )
-def test_a_javascript_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text: str, found: bool) -> None:
+def test_a_parameter_is_held_by_the_spellings_its_triggers_find(code: str, text: str, found: bool) -> None:
+    """A name holds a request parameter written as the rule lists it (a snake_case one also in upper
+    case): the spellings its trigger strings find, so the prefilter never skips a file the rule reports in."""
     from banno_migrate.languages import javascript
 
-    passes = Prefilter(CATALOG).candidates(text.encode(), frozenset({code}), python=False) == {code}
-    request = LintRequest(codes=frozenset({code}), language="javascript")
-    findings = javascript.lint_source(javascript.decode(text.encode()), "app.js", CATALOG, request)
+    python = not text.startswith("const ")
+    passes = Prefilter(CATALOG).candidates(text.encode(), frozenset({code}), python=python) == {code}
+    if python:
+        findings = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, LintRequest(codes=frozenset({code})))
+    else:
+        request = LintRequest(codes=frozenset({code}), language="javascript")
+        findings = javascript.lint_source(javascript.decode(text.encode()), "app.js", CATALOG, request)
     assert (passes, bool(findings)) == (found, found)
 
 
