@@ -97,3 +97,11 @@ def test_a_lint_resolves_our_providers_never_libcsts_twins(monkeypatch: pytest.M
     assert metadata.PositionProvider in resolved and metadata.ParentNodeProvider in resolved
     twins = {libcst_metadata.PositionProvider, libcst_metadata.ParentNodeProvider, libcst_metadata.QualifiedNameProvider}
     assert not twins & set(resolved)
+
+
+def test_parents_of_a_node_class_whose_fields_cannot_be_read_come_from_libcsts_children(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module, wrapper = _resolved(SOURCES[0])
+    monkeypatch.setattr(metadata, "child_fields", lambda kind: None)
+    assert metadata._parents(module, frozenset()) == dict(wrapper.resolve(libcst_metadata.ParentNodeProvider))
