@@ -83,8 +83,8 @@ class _Parents(Mapping[cst.CSTNode, cst.CSTNode]):
 def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode, cst.CSTNode]:
     """Each node's parent, but for nodes of the `left_out` classes and what lies below them.
 
-    `child_nodes` inlined, without a list per node: this loop runs over every node of every
-    file that passes the prefilter.
+    Children are read from the fields LibCST visits right in the loop, without a list per
+    node: it runs over every node of every file that passes the prefilter.
     """
     parents: dict[cst.CSTNode, cst.CSTNode] = {}
     pending: list[cst.CSTNode] = [module]

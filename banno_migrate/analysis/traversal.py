@@ -53,7 +53,7 @@ try:
 except ImportError:  # private to LibCST: without it, read_only_walks() leaves LibCST's walks as they are
     _BatchedCSTVisitor = None  # type: ignore[assignment, misc]
 
-__all__ = ["FORMATTING", "child_fields", "child_nodes", "read_only_walks"]
+__all__ = ["FORMATTING", "child_fields", "read_only_walks"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
 _DEFAULT_ATTRIBUTE_HOOKS = (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute)
@@ -87,22 +87,6 @@ def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     except KeyError:
         fields = _CHILD_FIELDS[kind] = _read_child_fields(kind)
         return fields
-
-
-def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's children in LibCST's order (as its `children`, without rebuilding the node)."""
-    fields = child_fields(node.__class__)
-    if fields is None:
-        return list(node.children)
-    children: list[cst.CSTNode] = []
-    for name in fields:
-        value = getattr(node, name)
-        kind = value.__class__
-        if kind is tuple or kind is list:
-            children.extend(value)
-        elif value is not None and kind is not MaybeSentinel:
-            children.append(value)
-    return children
 
 
 def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
