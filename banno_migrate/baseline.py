@@ -19,6 +19,7 @@ from typing import Iterable
 from banno_migrate import __version__
 from banno_migrate.config import ConfigError
 from banno_migrate.findings import Finding
+from banno_migrate.temporary_files import replace_atomically
 
 FORMAT_VERSION = 1
 
@@ -74,7 +75,7 @@ class Baseline:
         )
         document = {"tool": "banno-migrate", "version": __version__, "format": FORMAT_VERSION, "findings": records}
         try:
-            path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+            replace_atomically(path, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
         return len(records)

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 from banno_migrate import __version__
 from banno_migrate.findings import Applicability, Edit, Finding, Fix, Suppression
-from banno_migrate.temporary_files import new_temporary
+from banno_migrate.temporary_files import replace_atomically
 
 CACHE_DIR_NAME = ".banno-migrate-cache"
 _CACHEDIR_TAG = (
@@ -166,15 +166,7 @@ def _config_folder(root: Path) -> Path:
 
 def _write_json(path: Path, payload: Any) -> None:
     """Replace `path` by `payload` as JSON in one rename: a reader sees the old file or the new one."""
-    descriptor, temporary = new_temporary(path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            # One string, then one write: `json.dump` streams through the encoder written in Python.
-            handle.write(json.dumps(payload, separators=(",", ":")))
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    replace_atomically(path, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

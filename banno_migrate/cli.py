@@ -375,8 +375,10 @@ def _echo_output(content: str, output: Path | None) -> None:
     if output is None:
         click.echo(content, nl=False)
         return
+    from banno_migrate.temporary_files import replace_atomically
+
     try:
-        output.write_text(content, encoding="utf-8")
+        replace_atomically(output, content.encode("utf-8"))
     except OSError as exc:
         raise UsageProblem(f"{output}: cannot write the report: {exc.strerror or exc}") from None
 
