@@ -68,25 +68,20 @@ def test_a_device_is_written_to_not_replaced() -> None:
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
-def test_a_baseline_that_cannot_be_written_is_one_line_and_the_old_one_stays(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("options", "written", "what"),
+    [
+        (("--write-baseline", "baseline.json"), "baseline.json", "the baseline"),
+        (("--format", "json", "-o", "report.json"), "report.json", "the report"),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_one_line_and_the_old_one_stays(
+    project: Path, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...], written: str, what: str
 ) -> None:
     (project / "app.py").write_text(LEGACY)
-    (project / "baseline.json").write_text("the old baseline")
+    (project / written).write_text("the old one")
     _interrupt_the_rename(monkeypatch)
-    run = banno_migrate("check", "--write-baseline", "baseline.json", ".")
+    run = banno_migrate("check", *options, ".")
     assert run.code == 2, run
-    assert "baseline.json: cannot write the baseline: No space left on device" in run.err, run
-    assert (project / "baseline.json").read_text() == "the old baseline"
-
-
-def test_a_report_that_cannot_be_written_is_one_line_and_the_old_one_stays(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (project / "app.py").write_text(LEGACY)
-    (project / "report.json").write_text("the old report")
-    _interrupt_the_rename(monkeypatch)
-    run = banno_migrate("check", "--format", "json", "-o", "report.json", ".")
-    assert run.code == 2, run
-    assert "report.json: cannot write the report: No space left on device" in run.err, run
-    assert (project / "report.json").read_text() == "the old report"
+    assert f"{written}: cannot write {what}: No space left on device" in run.err, run
+    assert (project / written).read_text() == "the old one"
