@@ -223,18 +223,13 @@ def _on_leave(visitor: cst.CSTVisitor, node: cst.CSTNode) -> object:
 
 def _method_entry(visitor_class: type, kind: type[cst.CSTNode]) -> Handler | None:
     name = f"visit_{kind.__name__}"
-    return (lambda visitor, node: getattr(visitor, name)(node) is not False) if _has_method(visitor_class, name) else None
+    has_method = name in _visitor_methods(visitor_class)
+    return (lambda visitor, node: getattr(visitor, name)(node) is not False) if has_method else None
 
 
 def _method_exit(visitor_class: type, kind: type[cst.CSTNode]) -> Handler | None:
     name = f"leave_{kind.__name__}"
-    return (lambda visitor, node: getattr(visitor, name)(node)) if _has_method(visitor_class, name) else None
-
-
-def _has_method(visitor_class: type, name: str) -> bool:
-    """Whether the class has the method, other than one of LibCST's no-op stubs (one for every node class)."""
-    method = getattr(visitor_class, name, None)
-    return method is not None and not getattr(method, "_is_no_op", False)
+    return (lambda visitor, node: getattr(visitor, name)(node)) if name in _visitor_methods(visitor_class) else None
 
 
 def _batch_methods(prefix: str, methods: Mapping[str, list[Callable[[cst.CSTNode], object]]], kind: type[cst.CSTNode]) -> Handler | None:
