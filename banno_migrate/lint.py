@@ -6,9 +6,7 @@ check path that imports LibCST.
 
 from __future__ import annotations
 
-import ast
 import gc
-import warnings
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +21,7 @@ from banno_migrate.analysis.metadata import PositionProvider
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.catalog import Catalog
+from banno_migrate.cpython_ast import parse as parse_with_cpython
 from banno_migrate.findings import Finding, Suppression
 from banno_migrate.finish import finish
 from banno_migrate.languages import LintRequest
@@ -57,13 +56,7 @@ def verify(text: str) -> None:
 
 def compiles(text: str) -> bool:
     """Whether CPython accepts the text (the last check before a fix is written)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the user's own warnings (invalid escapes...) are not ours to print
-            compile(text, "<fixed>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+    return parse_with_cpython(text) is not None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from banno_migrate.cpython_ast import first_line
+from banno_migrate.cpython_ast import parse as parse_with_cpython
 from banno_migrate.source import line_starts
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
 
@@ -65,7 +66,7 @@ def slice_needles(catalog: Catalog, request: LintRequest) -> tuple[str, ...] | N
 
 def relevant_code(text: str, needles: Iterable[str]) -> str | None:
     """`text` without the bodies and docstrings no rule needs, or None when nothing is left out."""
-    tree = _parse(text)
+    tree = parse_with_cpython(text)
     if tree is None:
         return None
     regions = list(_Slicer(text, tuple(needles)).unneeded(tree.body))
@@ -179,7 +180,7 @@ class _Slicer:
         """The lines of `statements`, when they have them to themselves (not `def f(): return x`)."""
         first, last = statements[0], statements[-1]
         start = self._start(first)
-        line_start = self._line_starts[_first_line(first) - 1]
+        line_start = self._line_starts[first_line(first) - 1]
         if self._text[line_start:start].strip(" \t\f"):
             return None
         if following and following[0].lineno == last.end_lineno:
@@ -191,11 +192,11 @@ class _Slicer:
         return any(needle in code for needle in self._needles)
 
     def _definition_start(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-        return self._line_starts[_first_line(node) - 1]
+        return self._line_starts[first_line(node) - 1]
 
     def _start(self, node: ast.stmt) -> int:
         """Offset of the statement's first character: its first decorator's `@` for a decorated definition."""
-        line = _first_line(node)
+        line = first_line(node)
         line_start, text = self._line_starts[line - 1], self._line(line)
         if line != node.lineno:  # `lineno` is the `def` line; a decorator begins its own line
             return line_start + len(text) - len(text.lstrip(" \t\f"))
@@ -232,23 +233,8 @@ def _placeholder(region: str) -> str:
     return "".join(line + newline for line, newline in zip(rendered, [*breaks, ""]))
 
 
-def _first_line(node: ast.stmt) -> int:
-    """The line a statement starts on: its first decorator's, for a decorated definition."""
-    decorators = getattr(node, "decorator_list", None)
-    return decorators[0].lineno if decorators else node.lineno  # decorators come before the `def`
-
-
 def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
     first = body[0] if body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
         return first
     return None
-
-
-def _parse(text: str) -> ast.Module | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the user's own warnings (invalid escapes...) are not ours to print
-            return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None

@@ -199,4 +199,5 @@ def test_a_decorated_definition_that_cpython_reads_otherwise_gets_no_line() -> N
 
     definition = cst.parse_module("@decorator\ndef f():\n    pass\n").body[0]
     assert _first_line(definition, ast.parse("x = 1\n").body[0]) == 0
+    assert _first_line(definition, ast.parse("def f():\n    pass\n").body[0]) == 0
     assert _first_line(definition, ast.parse("@decorator\ndef f():\n    pass\n").body[0]) == 1

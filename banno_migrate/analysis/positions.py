@@ -26,13 +26,14 @@ generated programs compare positions with LibCST's.
 from __future__ import annotations
 
 import ast
-import warnings
 from typing import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper
 from libcst.metadata import PositionProvider as LibcstPositionProvider
 
+from banno_migrate.cpython_ast import first_line
+from banno_migrate.cpython_ast import parse as parse_with_cpython
 from banno_migrate.source import line_starts
 
 try:  # LibCST's code generation with positions: private, so without it every lookup takes the whole pass
@@ -134,11 +135,8 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
     def _cpython_tree(self) -> ast.Module | None:
         if self._tree is None:
             assert self._code is not None
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # the file's own warnings (invalid escapes...)
-                    self._tree = ast.parse(self._code)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
+            self._tree = parse_with_cpython(self._code)
+            if self._tree is None:
                 self._by_statement = False  # LibCST reads what CPython refuses: every position from its pass
                 return None
             self._line_starts = line_starts(self._code)
@@ -184,11 +182,7 @@ def _cpython_index(statements: Sequence[cst.BaseStatement], statement: cst.CSTNo
 def _first_line(statement: cst.BaseStatement, cpython_statement: ast.stmt) -> int:
     """The line where LibCST's code for `statement` starts: its leading lines, then its decorators or itself."""
     decorators = getattr(statement, "decorators", ())
-    if decorators:  # CPython's line of a decorated definition is its `def` or `class`
-        cpython_decorators = getattr(cpython_statement, "decorator_list", None)
-        if not cpython_decorators:
-            return 0  # the two parses disagree: no line, so LibCST places it
-        first = cpython_decorators[0].lineno - len(decorators[0].leading_lines)
-    else:
-        first = cpython_statement.lineno
-    return first - len(statement.leading_lines)
+    if bool(decorators) != bool(getattr(cpython_statement, "decorator_list", None)):
+        return 0  # the two parses disagree: no line, so LibCST places it
+    between = len(decorators[0].leading_lines) if decorators else 0  # lines LibCST gives the first decorator
+    return first_line(cpython_statement) - between - len(statement.leading_lines)
