@@ -6,6 +6,7 @@ check path that imports LibCST.
 
 from __future__ import annotations
 
+import ast
 import gc
 from contextlib import contextmanager
 from dataclasses import replace
@@ -18,6 +19,7 @@ from libcst.metadata import CodeRange, MetadataWrapper
 from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.metadata import PositionProvider
+from banno_migrate.analysis.positions import ModuleCode
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.catalog import Catalog
@@ -106,11 +108,15 @@ def _cycles_collected_after() -> Iterator[None]:
             gc.enable()
 
 
-def _sliced(source: SourceText, catalog: Catalog, request: LintRequest) -> SourceText:
-    """The source without the function bodies no selected rule needs (same offsets), or the source itself."""
+def _sliced(source: SourceText, catalog: Catalog, request: LintRequest) -> tuple[SourceText, ast.Module | None]:
+    """The source without the function bodies no selected rule needs (same offsets), or the source itself;
+    and CPython's tree of the source when slicing made one (positions use it too: the lines are the same)."""
     needles = slice_needles(catalog, request) if request.slicing else None
-    sliced = relevant_code(source.text, needles) if needles is not None else None
-    return replace(source, text=sliced) if sliced is not None else source
+    if needles is None:
+        return source, None
+    tree = parse_with_cpython(source.text)
+    sliced = relevant_code(source.text, needles, tree) if tree is not None else None
+    return (replace(source, text=sliced) if sliced is not None else source), tree
 
 
 def lint_source(
@@ -121,7 +127,7 @@ def lint_source(
     `file`, when given, is where the source lives: constants imported from the
     project's other modules are then known.
     """
-    analysed = _sliced(source, catalog, request)
+    analysed, cpython_tree = _sliced(source, catalog, request)
     with _cycles_collected_after():
         try:
             module = parse(analysed.text)
@@ -129,17 +135,19 @@ def lint_source(
             if analysed is source:
                 raise
             analysed, module = source, parse(source.text)  # a slice LibCST cannot read: the whole text, as ever
-        libcst_code = analysed.text  # the code LibCST's positions count
         if "\f" in analysed.text or "\\" in analysed.text:  # what LibCST may leave out of its tree
-            libcst_code = module.code
-            analysed = analysed.with_libcst_code(libcst_code)
+            analysed = analysed.with_libcst_code(module.code)
+        if analysed.libcst_code is None:  # the code LibCST's positions count is the text CPython parsed
+            code = ModuleCode(analysed.text, cpython_tree)
+        else:
+            code = ModuleCode(analysed.libcst_code)
         context = RuleContext(source=analysed, path=path, catalog=catalog, options=request.rule_options)
         rules = [RULES_BY_CODE[code](context) for code in sorted(request.codes) if code in RULES_BY_CODE]
         # Comments are read only where a suppression may be: otherwise the batch, in which no rule has a
         # method for formatting, skips comments and whitespace altogether (six nodes in ten).
         comments = _CommentCollector(analysed) if may_hold_suppressions(analysed.text) else None
         modules = ProjectModules(file, request.consulted)
-        cache = {StringValueProvider: modules, ClaimSourceProvider: modules, PositionProvider: libcst_code}
+        cache = {StringValueProvider: modules, ClaimSourceProvider: modules, PositionProvider: code}
         with read_only_walks():
             MetadataWrapper(module, unsafe_skip_copy=True, cache=cache).visit_batched(
                 [*rules, comments] if comments is not None else rules

@@ -64,9 +64,12 @@ def slice_needles(catalog: Catalog, request: LintRequest) -> tuple[str, ...] | N
     return tuple(dict.fromkeys(needles))
 
 
-def relevant_code(text: str, needles: Iterable[str]) -> str | None:
-    """`text` without the bodies and docstrings no rule needs, or None when nothing is left out."""
-    tree = parse_with_cpython(text)
+def relevant_code(text: str, needles: Iterable[str], tree: ast.Module | None = None) -> str | None:
+    """`text` without the bodies and docstrings no rule needs, or None when nothing is left out.
+
+    `tree` is CPython's tree of `text`, when the caller has parsed it already.
+    """
+    tree = tree or parse_with_cpython(text)
     if tree is None:
         return None
     regions = list(_Slicer(text, tuple(needles)).unneeded(tree.body))

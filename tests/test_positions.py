@@ -11,6 +11,7 @@ from libcst import metadata as libcst_metadata
 
 import banno_migrate
 from banno_migrate.analysis import metadata
+from banno_migrate.analysis.positions import ModuleCode
 from cst_nodes import nodes_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +65,7 @@ def tabbed():
 
 def _positions(code: str, text: str | None) -> tuple[cst.Module, object, libcst_metadata.MetadataWrapper]:
     module = cst.parse_module(code)
-    wrapper = libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True, cache={metadata.PositionProvider: text})
+    wrapper = libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True, cache={metadata.PositionProvider: ModuleCode(text) if text is not None else None})
     return module, wrapper.resolve(metadata.PositionProvider), wrapper
 
 
@@ -102,7 +103,7 @@ def test_parents_are_asked_for_only_with_a_first_position() -> None:
         asked.append(1)
         return dict(libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True).resolve(libcst_metadata.ParentNodeProvider))
 
-    positions = StatementPositions(module, parents, code)
+    positions = StatementPositions(module, parents, ModuleCode(code))
     assert asked == []
     assert positions[module.body[0].body.body[0]].start.line == 2
     assert asked == [1]
@@ -201,3 +202,19 @@ def test_a_decorated_definition_that_cpython_reads_otherwise_gets_no_line() -> N
     assert _first_line(definition, ast.parse("x = 1\n").body[0]) == 0
     assert _first_line(definition, ast.parse("def f():\n    pass\n").body[0]) == 0
     assert _first_line(definition, ast.parse("@decorator\ndef f():\n    pass\n").body[0]) == 1
+
+
+def test_a_lint_places_statements_with_the_tree_slicing_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slicing parses the file with CPython already, and keeps every line: positions use that tree."""
+    from banno_migrate.analysis import positions
+    from banno_migrate.catalog import load_catalog
+    from banno_migrate.lint import LintRequest, lint_source
+    from banno_migrate.source import SourceText
+
+    def no_second_parse(text: str) -> None:
+        raise AssertionError("CPython parsed the file a second time")
+
+    text = 'def unrelated():\n    return 1\n\n\ndef urls():\n    return "https://bank.example/a/consumer/api/oidc/token"\n'
+    monkeypatch.setattr(positions, "parse_with_cpython", no_second_parse)
+    findings = lint_source(SourceText(text, "utf-8"), "app.py", load_catalog(), LintRequest(codes=frozenset({"BM001"})))
+    assert [(finding.rule, finding.line, finding.column) for finding in findings] == [("BM001", 6, 12)]

@@ -651,10 +651,10 @@ def test_statements_placed_on_their_own_give_libcsts_positions(program: str) -> 
     from libcst.metadata import PositionProvider as LibcstPositions
 
     from banno_migrate.analysis.metadata import ParentNodeProvider, PositionProvider
-    from banno_migrate.analysis.positions import StatementPositions
+    from banno_migrate.analysis.positions import ModuleCode, StatementPositions
 
     module = _parsed(program)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True, cache={PositionProvider: module.code})
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True, cache={PositionProvider: ModuleCode(module.code)})
     theirs = wrapper.resolve(LibcstPositions)
     parents = wrapper.resolve(ParentNodeProvider)
     # Each node asked of a fresh provider: one statement falling back to LibCST's pass hides no other.
@@ -662,7 +662,7 @@ def test_statements_placed_on_their_own_give_libcsts_positions(program: str) -> 
     nodes = nodes_of(*module.body)
     by_statement = 0
     for node in nodes:
-        ours = StatementPositions(module, lambda: parents, module.code)
+        ours = StatementPositions(module, lambda: parents, ModuleCode(module.code))
         assert ours[node] == theirs[node]
         by_statement += ours._all is None
     event("every node placed by its statement" if by_statement == len(nodes) else "some by LibCST's pass")

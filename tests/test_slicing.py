@@ -328,7 +328,7 @@ def test_a_slice_libcst_cannot_read_falls_back_to_the_whole_text(monkeypatch: py
     from banno_migrate import lint
 
     text = 'def f():\n    return 1\n\nURL = "https://digital.garden-fi.com/a/consumer/api/oidc/auth"\n'
-    monkeypatch.setattr(lint, "relevant_code", lambda text, needles: "def f(:\n" + text[8:])  # same length, broken
+    monkeypatch.setattr(lint, "relevant_code", lambda text, needles, tree: "def f(:\n" + text[8:])  # same length, broken
     request = LintRequest(codes=frozenset({"BM001"}))
     findings = lint_source(SourceText(text, "utf-8"), "app.py", CATALOG, request)
     assert [(finding.rule, finding.line) for finding in findings] == [("BM001", 4)]

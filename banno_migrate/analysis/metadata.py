@@ -32,7 +32,7 @@ from libcst import metadata as libcst_metadata
 from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, QualifiedName
 from libcst.metadata.scope_provider import Scope
 
-from banno_migrate.analysis.positions import StatementPositions
+from banno_migrate.analysis.positions import ModuleCode, StatementPositions
 from banno_migrate.analysis.traversal import FORMATTING, child_fields
 
 __all__ = ["ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
@@ -147,9 +147,9 @@ class _QualifiedNames(Mapping[cst.CSTNode, Collection[QualifiedName]]):
 class PositionProvider(BaseMetadataProvider[CodeRange]):
     """Each node's range (as `libcst.metadata.PositionProvider`), placed one statement at a time when asked.
 
-    Its cache (`MetadataWrapper(..., cache={PositionProvider: module.code})`) is the
-    code LibCST's positions count, against which each statement placed is checked;
-    without it, the first position asked for places every node, as LibCST does.
+    Its cache (`MetadataWrapper(..., cache={PositionProvider: ModuleCode(module.code)})`)
+    is the code LibCST's positions count, against which each statement placed is
+    checked; without it, the first position asked for places every node, as LibCST does.
     """
 
     @staticmethod
@@ -158,7 +158,7 @@ class PositionProvider(BaseMetadataProvider[CodeRange]):
 
     def __init__(self, cache: object = None) -> None:
         super().__init__(cache if cache is not None else ())  # LibCST insists on a cache: none means "no code"
-        self._code = cache if isinstance(cache, str) else None
+        self._code = cache if isinstance(cache, ModuleCode) else None
 
     def _gen(self, wrapper: MetadataWrapper) -> Mapping[cst.CSTNode, CodeRange]:
         # Parents only when a first position is asked for: a lint without findings never asks.

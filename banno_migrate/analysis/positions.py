@@ -26,6 +26,7 @@ generated programs compare positions with LibCST's.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping, Sequence
 
 import libcst as cst
@@ -41,24 +42,37 @@ try:  # LibCST's code generation with positions: private, so without it every lo
 except ImportError:  # pragma: no cover - a LibCST that moved it
     PositionProvidingCodegenState = None  # type: ignore[assignment, misc]
 
-__all__ = ["StatementPositions"]
+__all__ = ["ModuleCode", "StatementPositions"]
 
 _Placed = tuple[cst.BaseStatement, ast.stmt, tuple[str, ...]]  # a statement, CPython's, the indentation around it
+
+
+@dataclass(frozen=True)
+class ModuleCode:
+    """The code LibCST's positions count (`module.code`), and CPython's tree of it when the caller has one.
+
+    Slicing's tree of the file serves a slice of it: slicing keeps every line, and
+    replaces a body by one statement only where no node of the slice can be.
+    """
+
+    code: str
+    cpython_tree: ast.Module | None = None
 
 
 class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
     """Each node's range, as LibCST's `PositionProvider` gives it; placed one statement at a time when asked."""
 
     def __init__(
-        self, module: cst.Module, parents: Callable[[], Mapping[cst.CSTNode, cst.CSTNode]], code: str | None
+        self, module: cst.Module, parents: Callable[[], Mapping[cst.CSTNode, cst.CSTNode]], code: ModuleCode | None
     ) -> None:
         """`parents` gives the parent map when a first position is asked for (a lint with no finding
-        may never need it); `code` is `module.code` (None: every position from LibCST's pass)."""
-        self._module, self._parents_when_asked, self._code = module, parents, code
+        may never need it); without `code`, every position comes from LibCST's pass."""
+        self._module, self._parents_when_asked = module, parents
+        self._code = code.code if code is not None else None
         self._placed: dict[cst.CSTNode, CodeRange] = {}  # the nodes of the statements placed so far
         self._all: Mapping[cst.CSTNode, CodeRange] | None = None  # LibCST's pass, once it has run
         self._by_statement = code is not None and PositionProvidingCodegenState is not None
-        self._tree: ast.Module | None = None
+        self._tree = code.cpython_tree if code is not None else None
         self._line_starts: tuple[int, ...] = ()
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
@@ -133,12 +147,13 @@ class StatementPositions(Mapping[cst.CSTNode, CodeRange]):
         return placed
 
     def _cpython_tree(self) -> ast.Module | None:
+        assert self._code is not None
         if self._tree is None:
-            assert self._code is not None
             self._tree = parse_with_cpython(self._code)
             if self._tree is None:
                 self._by_statement = False  # LibCST reads what CPython refuses: every position from its pass
                 return None
+        if not self._line_starts:
             self._line_starts = line_starts(self._code)
         return self._tree
 
