@@ -20,7 +20,7 @@ from banno_migrate.catalog import Catalog
 from banno_migrate.findings import Applicability, Edit, Finding
 from banno_migrate.languages import PYTHON, LintRequest, lint_file
 from banno_migrate.source import SourceError, SourceText
-from banno_migrate.temporary_files import new_temporary
+from banno_migrate.temporary_files import write_through_temporary
 
 MAX_ROUNDS = 10
 
@@ -136,24 +136,9 @@ def write_atomically(path: Path, data: bytes, original: bytes, target: Path | No
         # Root may write anything, and a rename ignores the file's own mode: ask the mode too.
         if not os.access(target, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise WriteError("cannot write: the file is read-only")
-        descriptor, temporary = new_temporary(target.parent, prefix=f".{target.name}.")
+        # (POSIX only: Windows has neither owners of this kind nor os.geteuid.)
+        owner = (info.st_uid, info.st_gid)
+        foreign = hasattr(os, "geteuid") and owner != (os.geteuid(), os.getegid())
+        write_through_temporary(target, data, mode & 0o7777, durable=True, owner=owner if foreign else None)
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # (POSIX only: Windows has neither owners of this kind nor os.geteuid.)
-        if hasattr(os, "geteuid") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
-            os.chown(temporary, info.st_uid, info.st_gid)  # before chmod: chown clears set-id bits
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException as exc:  # also Ctrl-C: never leave the temporary file behind
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise WriteError(f"cannot write: {exc.strerror or exc}") from None
-        raise

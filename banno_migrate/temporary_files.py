@@ -43,14 +43,33 @@ def replace_atomically(path: Path, data: bytes) -> None:
         with open(target, "wb") as handle:
             handle.write(data)
         return
+    write_through_temporary(target, data, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+
+
+def write_through_temporary(
+    target: Path, data: bytes, mode: int, *, durable: bool = False, owner: tuple[int, int] | None = None
+) -> None:
+    """Write `data` to a new file next to `target`, give it `mode` (and `owner`), and rename it over `target`.
+
+    `durable`: on disk before the rename (a fix of the user's code). On any failure,
+    Ctrl-C included, the temporary file is removed and `target` is as it was. Raises OSError.
+    """
     descriptor, temporary = new_temporary(target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if owner is not None:
+            os.chown(temporary, *owner)  # before chmod: chown clears set-id bits
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass  # the first error is the one to report
         raise
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from banno_migrate import fixer
+from banno_migrate import fixer, temporary_files
 
 URL = "https://h.example/a/consumer/api/oidc/token"
 FIXED_URL = "https://h.example/a/consumer/api/v0/oidc/token"
@@ -220,7 +220,7 @@ def test_read_only_directory_is_one_line_and_the_file_untouched(project: Path, m
     def no_temporary_file(*args, **kwargs):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(fixer, "new_temporary", no_temporary_file)
+    monkeypatch.setattr(temporary_files, "new_temporary", no_temporary_file)
     run = banno_migrate("fix", ".")
     assert run.code == 1, run
     assert run.problems == ["ro/app.py: cannot write: Permission denied"], run
