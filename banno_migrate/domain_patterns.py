@@ -261,9 +261,12 @@ class ParameterNames:
         # Only where a query parameter can start: not `grant_type=refresh_token`, not prose.
         self.in_query = re.compile(rf"(?:^|(?<=[?&#])){re.escape(wire_name)}=([^&#\s'\"{HOLE}]+)")
 
-    def ends(self, name: str) -> bool:
-        """Whether a constant, attribute or function of this name holds the parameter."""
-        return self._name_end.search(name) is not None
+    def held_by(self, names: Iterable[str], *, exactly: bool) -> bool:
+        """Whether a value kept under one of `names` holds the parameter: `exactly` under its own name (a
+        keyword, a key, a property), else under a name that ends with it (a constant, attribute or function)."""
+        if exactly:
+            return not self.spellings.isdisjoint(names)
+        return any(self._name_end.search(name) for name in names)
 
 
 QUERY_END = re.compile(r"[#'\"<>\n]")  # where a URL's query ends in text

@@ -39,7 +39,6 @@ class OAuthParameter:
 
     def __init__(self, wire_name: str, *holder_names: str) -> None:
         self.names = ParameterNames(wire_name, *holder_names)
-        self.wire_name = wire_name
 
     def spans(self, value: StringValue) -> Iterator[tuple[int, int]]:
         """Where in `value.text` a value of this parameter is written (start, end).
@@ -57,9 +56,9 @@ class OAuthParameter:
                 yield query.span(1)
 
     def _holds(self, role: Role) -> bool:
-        if role.kind in _EXACT_ROLES:
-            return not self.names.spellings.isdisjoint(role.names)
-        return role.kind in _PREFIXED_ROLES and any(self.names.ends(name) for name in role.names)
+        if role.kind not in _EXACT_ROLES and role.kind not in _PREFIXED_ROLES:
+            return False
+        return self.names.held_by(role.names, exactly=role.kind in _EXACT_ROLES)
 
     def _is_pair_value(self, value: StringValue) -> bool:
         """The value of a `(name, value)` pair, as in `urlencode([("response_type", "token")])`."""
@@ -67,7 +66,7 @@ class OAuthParameter:
         if not isinstance(container, cst.Tuple) or len(container.elements) != 2 or container.elements[1] is not value.element:
             return False
         name = container.elements[0].value
-        return isinstance(name, cst.SimpleString) and name.evaluated_value == self.wire_name
+        return isinstance(name, cst.SimpleString) and name.evaluated_value == self.names.wire_name
 
 
 def is_library_api(names: Collection[QualifiedName], api: str, libraries: Collection[str] = OAUTH_LIBRARIES) -> bool:

@@ -67,7 +67,7 @@ class PkcePlain(StringRule):
 
 def _defaults_to_plain(call: cst.Call) -> bool:
     """A challenge made or sent with no method at all (and no **kwargs that could hold one)."""
-    if any(arg.star for arg in call.args) or keyword_argument(call, CODE_CHALLENGE_METHOD.wire_name) is not None:
+    if any(arg.star for arg in call.args) or keyword_argument(call, CODE_CHALLENGE_METHOD.names.wire_name) is not None:
         return False
     if method_name(call) == "create_code_challenge":
         return bool(call.args)

@@ -24,7 +24,6 @@ _PREFIXED_ROLES = (RoleKind.ASSIGNMENT, RoleKind.RETURN)
 class OAuthParameter:
     def __init__(self, wire_name: str, *holder_names: str) -> None:
         self.names = ParameterNames(wire_name, *holder_names)
-        self.wire_name = wire_name
 
     def written(self, values: Values) -> Iterator[tuple[Node, str]]:
         """(literal, value) of each value of this parameter the file's strings set (a message only mentions it)."""
@@ -49,9 +48,10 @@ class OAuthParameter:
 
     def _holds(self, value: JsValue) -> bool:
         names = value.role.names
-        if value.role.kind in _EXACT_ROLES:
-            return not self.names.spellings.isdisjoint(names)
-        return value.role.kind in _PREFIXED_ROLES and any(self.names.ends(name) for name in names)
+        kind = value.role.kind
+        if kind not in _EXACT_ROLES and kind not in _PREFIXED_ROLES:
+            return False
+        return self.names.held_by(names, exactly=kind in _EXACT_ROLES)
 
     def _is_pair_value(self, value: JsValue, values: Values) -> bool:
         """`["response_type", "token"]`, as given to `new URLSearchParams([...])`."""
@@ -59,6 +59,6 @@ class OAuthParameter:
         if container.named_child_count != 2:  # checked first: a long array has many elements to ask
             return False
         items = items_of(container)
-        return len(items) == 2 and items[1] == value.element and values.text(items[0]) == self.wire_name
+        return len(items) == 2 and items[1] == value.element and values.text(items[0]) == self.names.wire_name
 
 
