@@ -8,7 +8,6 @@ run's start-up several milliseconds (it pulls in `random` and `shutil`).
 
 from __future__ import annotations
 
-import functools
 import os
 import stat
 import time
@@ -73,8 +72,7 @@ def write_through_temporary(
         raise
 
 
-@functools.cache
 def _umask() -> int:
-    current = os.umask(0)  # the only way to read it is to set it (once per run: nothing here changes it)
+    current = os.umask(0)  # the only way to read it is to set it
     os.umask(current)
     return current

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -44,13 +45,13 @@ def test_a_file_replaced_keeps_its_mode_and_a_new_one_gets_the_usual(tmp_path: P
     kept.chmod(0o640)
     replace_atomically(kept, b"new")
     assert (kept.read_bytes(), stat.S_IMODE(kept.stat().st_mode)) == (b"new", 0o640)
-    umask = os.umask(0o022)
+    umask = os.umask(0o027)
     try:
         created = tmp_path / "created.json"
         replace_atomically(created, b"new")
     finally:
         os.umask(umask)
-    assert stat.S_IMODE(created.stat().st_mode) == 0o644  # 0666 less the umask, not the temporary file's 0600
+    assert stat.S_IMODE(created.stat().st_mode) == 0o640  # 0666 less the umask, not the temporary file's 0600
 
 
 def test_a_symlink_is_written_through(tmp_path: Path) -> None:
@@ -63,9 +64,16 @@ def test_a_symlink_is_written_through(tmp_path: Path) -> None:
     assert link.is_symlink() and target.read_bytes() == b"new"
 
 
-def test_a_device_is_written_to_not_replaced() -> None:
-    replace_atomically(Path(os.devnull), b"report")
-    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """`-o /dev/stdout` in a pipeline: the bytes go down the pipe, which stays a pipe (a device likewise)."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    replace_atomically(pipe, b"report")
+    reader.join(timeout=10)
+    assert received == [b"report"] and stat.S_ISFIFO(os.stat(pipe).st_mode)
 
 
 @pytest.mark.parametrize(
