@@ -287,6 +287,8 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         path = directory / name
         head, examples = _split(text)
         data = heads[name] if heads is not None else _yaml_load(head, path)
+        if not isinstance(data, dict):
+            raise CatalogError(f"{path}: a rule file must be a mapping of its keys (id, name, message...)")
         if name == DOMAIN_FILE:
             domain = _domain(data)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from banno_migrate.catalog import COMPILED_FILE, compile_catalog, load_catalog
+from banno_migrate.catalog import COMPILED_FILE, CatalogError, compile_catalog, load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,11 +58,24 @@ def test_a_compiled_catalog_of_other_yaml_is_ignored(rules: Path) -> None:
     assert _load_fresh(rules).rules["BM002"].severity == "warning"
 
 
-def test_a_renamed_or_added_file_makes_another_catalog(rules: Path) -> None:
-    """The same texts under another name: the compiled heads are keyed by name and must not be used."""
-    (rules / COMPILED_FILE).write_text(compile_catalog(rules), encoding="utf-8")
-    (rules / "bm002_legacy_issuer.yaml").rename(rules / "bm002_renamed.yaml")
+@pytest.mark.parametrize("change", ["rename", "add"])
+def test_a_renamed_or_added_file_makes_another_catalog(rules: Path, change: str) -> None:
+    """The same texts under other names: the compiled heads (marked here) must not be used."""
+    compiled = json.loads(compile_catalog(rules))
+    compiled["heads"]["bm002_legacy_issuer.yaml"]["severity"] = "marked"  # what a stale compiled head would say
+    (rules / COMPILED_FILE).write_text(json.dumps(compiled), encoding="utf-8")
+    assert _load_fresh(rules).rules["BM002"].severity == "marked"  # the compiled heads are used as they are
+    if change == "rename":
+        (rules / "bm002_legacy_issuer.yaml").rename(rules / "bm002_renamed.yaml")
+    else:
+        (rules / "zz_copy.yaml").write_text((rules / "bm002_legacy_issuer.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert _load_fresh(rules).rules["BM002"].severity == load_catalog().rules["BM002"].severity
+
+
+def test_an_empty_rule_file_is_a_catalog_error(rules: Path) -> None:
+    (rules / "bm099_empty.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(CatalogError, match="bm099_empty.yaml: a rule file must be a mapping"):
+        _load_fresh(rules)
 
 
 def test_the_compiled_catalog_spares_the_yaml_import(rules: Path) -> None:
