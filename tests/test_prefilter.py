@@ -244,32 +244,42 @@ def test_bm009_requires_the_words_its_rule_looks_for() -> None:
     assert f"(?i){_CALLBACK_WORDS.pattern}" in patterns
 
 
-def test_whole_name_triggers_must_be_trigger_strings(tmp_path: Path) -> None:
+def _rules_with(tmp_path: Path, prefix: str, old: str, new: str) -> Path:
+    """A copy of the shipped rules with one text of the rule file starting with `prefix` replaced."""
     for path in (ROOT / "rules").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        if path.name.startswith("bm003"):
-            text = text.replace("whole_name_triggers: [response_type, RESPONSE_TYPE]", "whole_name_triggers: [response_types]")
-            assert "[response_types]" in text
+        if path.name.startswith(prefix):
+            assert old in text
+            text = text.replace(old, new)
         (tmp_path / path.name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_whole_name_triggers_must_be_trigger_strings(tmp_path: Path) -> None:
+    rules = _rules_with(tmp_path, "bm003", "whole_name_triggers: [response_type, RESPONSE_TYPE]", "whole_name_triggers: [response_types]")
     with pytest.raises(CatalogError, match="bm003.*whole_name_triggers must be a list of the rule's trigger strings"):
-        load_catalog(tmp_path)
+        load_catalog(rules)
 
 
 @pytest.mark.parametrize("trigger", ['""', "[]", '["fragment", ""]'])
 def test_an_empty_trigger_is_refused(tmp_path: Path, trigger: str) -> None:
     """An empty string or group would let every file through; the catalog says so instead."""
-    for path in (ROOT / "rules").glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        if path.name.startswith("bm002"):
-            text = text.replace('triggers: ["banno.com"]', f'triggers: ["banno.com", {trigger}]')
-            assert trigger in text
-        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    rules = _rules_with(tmp_path, "bm002", 'triggers: ["banno.com"]', f'triggers: ["banno.com", {trigger}]')
     with pytest.raises(CatalogError, match="bm002.*a trigger must be a non-empty string or a non-empty list"):
-        load_catalog(tmp_path)
+        load_catalog(rules)
 
 
 def test_an_empty_extra_claim_is_no_trigger() -> None:
-    assert Prefilter(CATALOG, extra_claims=("",)).candidates(b"x = 1", frozenset({"BM005"})) == frozenset()
+    """(Outside Python: BM005's `requires`, which would stop the file anyway, are not asked.)"""
+    prefilter = Prefilter(CATALOG, extra_claims=("",))
+    assert prefilter.candidates(b"x = 1", frozenset({"BM005"}), python=False) == frozenset()
+
+
+def test_a_whole_name_trigger_counts_only_at_the_end_of_a_name_outside_python_too() -> None:
+    """BM007's `requires` (Python only) say the same as its whole-name trigger: this holds the trigger alone."""
+    text = b"const supported = metadata.response_types_supported;"
+    assert Prefilter(CATALOG).candidates(text, frozenset({"BM007"}), python=False) == frozenset()
+    assert Prefilter(CATALOG).candidates(text.replace(b"types_supported", b"type"), frozenset({"BM007"}), python=False) == {"BM007"}
 
 
 @pytest.mark.parametrize(
