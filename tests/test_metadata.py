@@ -30,7 +30,7 @@ def _resolved(path: Path) -> tuple[cst.Module, libcst_metadata.MetadataWrapper]:
     return module, libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_the_same_parents_and_qualified_names_as_libcst(path: Path) -> None:
     module, wrapper = _resolved(path)
     theirs_parents = wrapper.resolve(libcst_metadata.ParentNodeProvider)
@@ -54,7 +54,7 @@ def test_a_node_outside_the_module_has_no_names() -> None:
     assert wrapper.resolve(metadata.QualifiedNameProvider).get(cst.Name("elsewhere"), set()) == set()
 
 
-@pytest.mark.parametrize("path", SOURCES[-2:], ids=lambda path: path.name)
+@pytest.mark.parametrize("path", SOURCES[-2:], ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_parents_of_formatting_are_found_when_first_asked(path: Path) -> None:
     """Formatting is left out of the parents until one of its nodes is asked about; no answer changes."""
     from banno_migrate.analysis.traversal import FORMATTING

@@ -79,7 +79,7 @@ def _placed_as_libcst_places_them(code: str) -> tuple[cst.Module, object, object
     return module, ours, theirs
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_every_node_is_placed_where_libcst_places_it_without_the_whole_pass(path: Path) -> None:
     module, ours, theirs = _placed_as_libcst_places_them(path.read_text(encoding="utf-8"))
     assert ours[module] == theirs[module]  # the module itself is no statement: the whole pass
@@ -107,20 +107,6 @@ def test_parents_are_asked_for_only_with_a_first_position() -> None:
     assert asked == []
     assert positions[module.body[0].body.body[0]].start.line == 2
     assert asked == [1]
-
-
-def test_a_changed_private_code_generation_costs_the_whole_pass_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    from banno_migrate.analysis import positions
-
-    def changed(**_arguments: object) -> None:
-        raise TypeError("unexpected keyword argument 'line'")
-
-    monkeypatch.setattr(positions, "PositionProvidingCodegenState", changed)
-    code = "def f():\n    return 'x'\n"
-    module, ours, wrapper = _positions(code, code)
-    node = module.body[0].body.body[0]
-    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
-    assert ours._all is not None and not ours._by_statement  # type: ignore[attr-defined]
 
 
 def test_only_the_statement_holding_the_node_is_placed() -> None:
@@ -154,41 +140,41 @@ def test_a_decorated_definition_starts_at_its_leading_lines() -> None:
     _placed_as_libcst_places_them("x = 1\n\n\n# why\n@decorator(\n    1,\n)\n\n@other\nasync def f():\n    pass\n")
 
 
-def test_without_the_text_the_first_position_places_every_node() -> None:
-    code = "def f():\n    return 'x'\n"
-    module, ours, wrapper = _positions(code, None)
-    node = module.body[0].body.body[0]
+def _changed_private_code_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from banno_migrate.analysis import positions
+
+    def changed(**_arguments: object) -> None:
+        raise TypeError("unexpected keyword argument 'line'")
+
+    monkeypatch.setattr(positions, "PositionProvidingCodegenState", changed)
+
+
+RETURN_X = "def f():\n    return 'x'\n"
+
+
+def _first_statement(module: cst.Module) -> cst.CSTNode:
+    return module.body[0].body.body[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "text_given", "node_of", "before"),
+    [
+        pytest.param(RETURN_X, False, _first_statement, None, id="no code given"),
+        pytest.param("def f():\n    print(*a for a in b)\n", True, _first_statement, None, id="LibCST reads it, CPython does not"),
+        # CPython puts this decorator on line 2 (after the continuation), LibCST's code starts with its `@`.
+        pytest.param("@\\\ndecorator\ndef f():\n    return 'x'\n", True, lambda module: module.body[0].name, None, id="a statement that does not check out"),
+        pytest.param(RETURN_X, True, _first_statement, _changed_private_code_generation, id="LibCST's private code generation changed"),
+    ],
+)
+def test_what_cannot_be_placed_by_statement_is_placed_by_libcsts_whole_pass(
+    monkeypatch: pytest.MonkeyPatch, code: str, text_given: bool, node_of, before
+) -> None:
+    if before is not None:
+        before(monkeypatch)
+    module, ours, wrapper = _positions(code, code if text_given else None)
+    node = node_of(module)
     assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
     assert ours._all is not None  # type: ignore[attr-defined]
-
-
-def test_a_text_cpython_refuses_is_placed_by_the_whole_pass() -> None:
-    code = "def f():\n    print(*a for a in b)\n"  # LibCST reads it, CPython does not
-    module, ours, wrapper = _positions(code, code)
-    node = module.body[0].body.body[0]
-    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
-    assert ours._all is not None  # type: ignore[attr-defined]
-
-
-def test_a_statement_that_does_not_check_out_is_placed_by_the_whole_pass() -> None:
-    """CPython puts this decorator on line 2 (after the continuation), LibCST's code starts with its `@`."""
-    code = "@\\\ndecorator\ndef f():\n    return 'x'\n"
-    module, ours, wrapper = _positions(code, code)
-    node = module.body[0].name  # in the definition itself, not in one of its statements
-    assert ours[node] == wrapper.resolve(libcst_metadata.PositionProvider)[node]
-    assert ours._all is not None  # type: ignore[attr-defined]
-
-
-def test_a_lint_places_statements_in_the_code_libcst_counts() -> None:
-    """LibCST leaves a leading backslash continuation out of its code, so its line 1 is the text's line 2:
-    statements are placed in that code, then mapped back to the text like every LibCST position."""
-    from banno_migrate.catalog import load_catalog
-    from banno_migrate.lint import LintRequest, lint_source
-    from banno_migrate.source import SourceText
-
-    text = '\\\nTOKEN_URL = "https://bank.example/a/consumer/api/oidc/token"\n'
-    findings = lint_source(SourceText(text, "utf-8"), "app.py", load_catalog(), LintRequest(codes=frozenset({"BM001"})))
-    assert [(finding.rule, finding.line, finding.column) for finding in findings] == [("BM001", 2, 13)]
 
 
 def test_a_decorated_definition_that_cpython_reads_otherwise_gets_no_line() -> None:

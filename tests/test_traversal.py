@@ -15,6 +15,7 @@ from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ScopePro
 import banno_migrate
 from banno_migrate.analysis import traversal
 from banno_migrate.analysis.traversal import child_fields, read_only_walks
+from cst_nodes import nodes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 # Syntax the example apps and the sources below rarely use, each form once.
@@ -92,19 +93,10 @@ def _events(module: cst.Module) -> list[tuple[str, int, str]]:
     return recorder.events
 
 
-def _all_nodes(module: cst.Module) -> list[cst.CSTNode]:
-    nodes, pending = [], [module]
-    while pending:
-        node = pending.pop()
-        nodes.append(node)
-        pending.extend(node.children)
-    return nodes
-
-
 @pytest.mark.parametrize("name", SOURCES)
 def test_children_in_libcsts_order(name: str) -> None:
     module = cst.parse_module(SOURCES[name])
-    for node in _all_nodes(module):
+    for node in nodes_of(module):
         assert child_fields(type(node)) is not None, type(node).__name__
         fields = child_fields(type(node))
         values = [getattr(node, name) for name in fields]
@@ -144,7 +136,7 @@ def test_scopes_and_expression_contexts_as_libcsts(name: str) -> None:
     def resolved() -> tuple[dict[str, object], dict[str, object]]:
         module = cst.parse_module(SOURCES[name])
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        nodes = {id(node): index for index, node in enumerate(_all_nodes(module))}
+        nodes = {id(node): index for index, node in enumerate(nodes_of(module))}
         scopes = wrapper.resolve(ScopeProvider)
         contexts = wrapper.resolve(ExpressionContextProvider)
         described_scopes = {
