@@ -51,6 +51,7 @@ from banno_migrate.rule_options import RuleOptions
 from banno_migrate.slicing import relevant_code, slice_needles
 from banno_migrate.source import SourceError, SourceText
 from cst_nodes import nodes_of
+from walk_recorders import BatchMember, Calls, CallsAndComments, OtherBatchMember, Recorder
 
 # Generated code is compiled (by hypothesmith, and by `fix`); CPython's remarks about it are not
 # ours to show. (That `fix` must not print them is tests/test_source_quirks.py's business.)
@@ -562,62 +563,22 @@ def test_slicing_changes_no_finding(program: str, issuer_host: str | None) -> No
 # --------------------------------------------------------------------------- read-only walks (analysis/traversal.py)
 
 
-class _Records:
-    def __init__(self, events: list[tuple[str, int]]) -> None:
-        super().__init__()
-        self.events = events
-
-
-class _EveryEvent(_Records, cst.CSTVisitor):
-    """Told of every node (its own on_visit/on_leave), skipping what follows a lambda."""
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.events.append((type(node).__name__, id(node)))
-        return not isinstance(node, cst.Lambda)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.events.append(("left", id(original_node)))
-
-
-class _SomeMethods(_Records, cst.CSTVisitor):
-    """Methods for a few node classes (one skips its children), an attribute hook, and formatting."""
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.events.append(("Call", id(node)))
-        return not isinstance(node.func, cst.Attribute)
-
-    def leave_Name(self, original_node: cst.Name) -> None:
-        self.events.append(("left Name", id(original_node)))
-
-    def visit_Arg(self, node: cst.Arg) -> None:  # None: the children are walked
-        self.events.append(("Arg", id(node)))
-
-    def visit_Comma(self, node: cst.Comma) -> None:
-        self.events.append(("Comma", id(node)))
-
-    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        self.events.append(("body", id(node)))
-
-
-class _BatchedMethods(_Records, cst.BatchableCSTVisitor):
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.events.append(("batched Call", id(node)))
-        return False  # ignored in a batch
-
-    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
-        self.events.append(("batched left SimpleString", id(original_node)))
-
-
 def _walk_events(module: cst.Module) -> tuple[object, ...]:
-    events: list[tuple[str, int]] = []
-    module.visit(_EveryEvent(events))
-    module.visit(_SomeMethods(events))
+    """What each kind of visitor is told (its own on_visit/on_leave, methods for a few classes, formatting
+    included or not, a batch), and LibCST's scope and expression-context results, node for node."""
+    recorder, calls, with_comments = Recorder(), Calls(), CallsAndComments()
+    for visitor in (recorder, calls, with_comments):
+        module.visit(visitor)
+    batched: list[tuple[str, str, int]] = []
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    wrapper.visit_batched([_BatchedMethods(events), _BatchedMethods(events)])
+    wrapper.visit_batched([BatchMember("a", batched), OtherBatchMember("b", batched)])
     scopes = wrapper.resolve(ScopeProvider)
     contexts = wrapper.resolve(ExpressionContextProvider)
     return (
-        events,
+        recorder.events,
+        calls.calls,
+        with_comments.calls,
+        batched,
         {id(node): (type(scope).__name__, id(getattr(scope, "node", module))) if scope else None for node, scope in scopes.items()},
         {id(node): context for node, context in contexts.items()},
     )

@@ -16,6 +16,7 @@ import banno_migrate
 from banno_migrate.analysis import traversal
 from banno_migrate.analysis.traversal import child_fields, read_only_walks
 from cst_nodes import nodes_of
+from walk_recorders import BatchMember, Calls, CallsAndComments, OtherBatchMember, Recorder
 
 ROOT = Path(__file__).resolve().parents[1]
 # Syntax the example apps and the sources below rarely use, each form once.
@@ -66,29 +67,8 @@ SOURCES = {
 }
 
 
-class _Recorder(cst.CSTVisitor):
-    """Every event of a walk, attribute hooks included (LibCST calls these by name)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[tuple[str, int, str]] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.events.append(("visit", id(node), type(node).__name__))
-        return not isinstance(node, cst.Lambda)  # a visitor may skip a subtree
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self.events.append(("leave", id(original_node), type(original_node).__name__))
-
-    def visit_ClassDef_bases(self, node: cst.ClassDef) -> None:
-        self.events.append(("visit bases", id(node), ""))
-
-    def leave_FunctionDef_params(self, node: cst.FunctionDef) -> None:
-        self.events.append(("leave params", id(node), ""))
-
-
 def _events(module: cst.Module) -> list[tuple[str, int, str]]:
-    recorder = _Recorder()
+    recorder = Recorder()
     module.visit(recorder)
     return recorder.events
 
@@ -188,7 +168,7 @@ def test_a_node_class_whose_order_cannot_be_read_is_walked_by_libcst(monkeypatch
 
 
 def test_a_visitor_with_its_own_attribute_dispatch_is_walked_by_libcst() -> None:
-    class OwnDispatch(_Recorder):
+    class OwnDispatch(Recorder):
         def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
             self.events.append(("attribute", id(node), attribute))
 
@@ -209,35 +189,9 @@ def test_libcsts_walk_is_back_after_the_block_even_on_error() -> None:
     assert cst.CSTNode.visit is original
 
 
-class _Calls(cst.CSTVisitor):
-    """A visitor with methods for a few node types only: formatting nodes need not be walked for it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[tuple[str, int]] = []
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.calls.append(("Name", id(node)))
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.calls.append(("Call", id(node)))
-        return not isinstance(node.func, cst.Attribute)  # a visitor may skip a subtree
-
-    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
-        self.calls.append(("left SimpleString", id(original_node)))
-
-    def visit_Arg_value(self, node: cst.Arg) -> None:
-        self.calls.append(("Arg value", id(node)))
-
-
-class _CallsAndComments(_Calls):
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.calls.append(("Comment", id(node)))
-
-
-@pytest.mark.parametrize("visitor_class", [_Calls, _CallsAndComments])
+@pytest.mark.parametrize("visitor_class", [Calls, CallsAndComments])
 @pytest.mark.parametrize("name", SOURCES)
-def test_a_visitor_not_told_of_formatting_is_told_the_same(name: str, visitor_class: type[_Calls]) -> None:
+def test_a_visitor_not_told_of_formatting_is_told_the_same(name: str, visitor_class: type[Calls]) -> None:
     module = cst.parse_module(SOURCES[name])
     theirs, ours = visitor_class(), visitor_class()
     module.visit(theirs)
@@ -245,34 +199,8 @@ def test_a_visitor_not_told_of_formatting_is_told_the_same(name: str, visitor_cl
         module.visit(ours)
     assert ours.calls == theirs.calls and theirs.calls
     assert traversal._PLANS[visitor_class].skipped == (
-        traversal.FORMATTING if visitor_class is _Calls else {cst.SimpleWhitespace, cst.Newline, cst.ImportStar}
+        traversal.FORMATTING if visitor_class is Calls else {cst.SimpleWhitespace, cst.Newline, cst.ImportStar}
     )
-
-
-class _BatchMember(cst.BatchableCSTVisitor):
-    """One of a batch: its methods are called by name, their results ignored (a batch walks every subtree)."""
-
-    def __init__(self, tag: str, calls: list[tuple[str, str, int]]) -> None:
-        super().__init__()
-        self.tag, self.calls = tag, calls
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.calls.append((self.tag, "Call", id(node)))
-        return False
-
-    def leave_Name(self, original_node: cst.Name) -> None:
-        self.calls.append((self.tag, "left Name", id(original_node)))
-
-    def visit_FunctionDef_params(self, node: cst.FunctionDef) -> None:
-        self.calls.append((self.tag, "params", id(node)))
-
-
-class _OtherBatchMember(_BatchMember):
-    def visit_Name(self, node: cst.Name) -> None:
-        self.calls.append((self.tag, "Name", id(node)))
-
-    def visit_Comma(self, node: cst.Comma) -> None:
-        self.calls.append((self.tag, "Comma", id(node)))
 
 
 @pytest.mark.parametrize("name", SOURCES)
@@ -282,7 +210,7 @@ def test_a_batch_is_told_the_same(name: str) -> None:
     def calls() -> list[tuple[str, str, int]]:
         recorded: list[tuple[str, str, int]] = []
         MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(
-            [_BatchMember("a", recorded), _OtherBatchMember("b", recorded)]
+            [BatchMember("a", recorded), OtherBatchMember("b", recorded)]
         )
         return recorded
 

@@ -1,0 +1,81 @@
+"""Visitors that record what a walk tells them, for the tests that compare our read-only walks with LibCST's.
+
+Shared by tests/test_traversal.py (real code) and tests/test_properties.py (generated programs).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+class Recorder(cst.CSTVisitor):
+    """Every event of a walk, attribute hooks included (LibCST calls these by name)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", id(node), type(node).__name__))
+        return not isinstance(node, cst.Lambda)  # a visitor may skip a subtree
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", id(original_node), type(original_node).__name__))
+
+    def visit_ClassDef_bases(self, node: cst.ClassDef) -> None:
+        self.events.append(("visit bases", id(node), ""))
+
+    def leave_FunctionDef_params(self, node: cst.FunctionDef) -> None:
+        self.events.append(("leave params", id(node), ""))
+
+
+class Calls(cst.CSTVisitor):
+    """A visitor with methods for a few node types only: formatting nodes need not be walked for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.calls.append(("Name", id(node)))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.calls.append(("Call", id(node)))
+        return not isinstance(node.func, cst.Attribute)  # a visitor may skip a subtree
+
+    def leave_SimpleString(self, original_node: cst.SimpleString) -> None:
+        self.calls.append(("left SimpleString", id(original_node)))
+
+    def visit_Arg_value(self, node: cst.Arg) -> None:
+        self.calls.append(("Arg value", id(node)))
+
+
+class CallsAndComments(Calls):
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.calls.append(("Comment", id(node)))
+
+
+class BatchMember(cst.BatchableCSTVisitor):
+    """One of a batch: its methods are called by name, their results ignored (a batch walks every subtree)."""
+
+    def __init__(self, tag: str, calls: list[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self.tag, self.calls = tag, calls
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.calls.append((self.tag, "Call", id(node)))
+        return False
+
+    def leave_Name(self, original_node: cst.Name) -> None:
+        self.calls.append((self.tag, "left Name", id(original_node)))
+
+    def visit_FunctionDef_params(self, node: cst.FunctionDef) -> None:
+        self.calls.append((self.tag, "params", id(node)))
+
+
+class OtherBatchMember(BatchMember):
+    def visit_Name(self, node: cst.Name) -> None:
+        self.calls.append((self.tag, "Name", id(node)))
+
+    def visit_Comma(self, node: cst.Comma) -> None:
+        self.calls.append((self.tag, "Comma", id(node)))
