@@ -131,19 +131,20 @@ def test_scopes_and_expression_contexts_as_libcsts(name: str) -> None:
             and id(node) in nodes
         }
         described_contexts = {f"{nodes[id(node)]}": context.name for node, context in contexts.items() if id(node) in nodes}
-        scope_of_every_node = {  # formatting included: the walk records it without LibCST's on_leave
+        scope_of_every_node = {  # but formatting, whose scope no one asks (the walk leaves most of it out)
             nodes[id(node)]: (type(scope).__name__, nodes.get(id(getattr(scope, "node", module)), -1)) if scope else None
             for node, scope in scopes.items()
-            if id(node) in nodes
+            if id(node) in nodes and type(node) not in traversal.FORMATTING
         }
-        assert any(type(node) in traversal.FORMATTING for node in scopes if id(node) in nodes)
-        return described_scopes, described_contexts, scope_of_every_node
+        formatting = sum(type(node) in traversal.FORMATTING for node in scopes if id(node) in nodes)
+        return (described_scopes, described_contexts, scope_of_every_node), formatting
 
-    theirs = resolved()
+    theirs, their_formatting = resolved()
     with read_only_walks():
-        ours = resolved()
+        ours, our_formatting = resolved()
     assert ours == theirs
     assert theirs[0] and theirs[1]
+    assert our_formatting < their_formatting / 4  # the scope analysis is not walked into formatting
 
 
 def test_a_transformer_still_rebuilds_the_tree() -> None:
@@ -345,3 +346,14 @@ def test_visitor_methods_found_once_per_class_are_libcsts_for_every_rule_and_pro
     for visitor, mine, libcsts in zip(visitors, ours, theirs):
         assert mine.keys() == libcsts.keys() and mine, type(visitor).__name__
         assert all(mine[name] == libcsts[name] for name in mine)
+
+
+def test_the_scope_analysis_is_walked_into_formatting_if_libcst_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Formatting is left out of LibCST's scope walk only while no assignment-like node is formatting."""
+    from libcst.metadata import scope_provider
+
+    assert traversal._blind_to_formatting() == {scope_provider.ScopeVisitor}
+    monkeypatch.setattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", (*scope_provider._ASSIGNMENT_LIKE_NODES, cst.Comma))
+    assert traversal._blind_to_formatting() == frozenset()
+    monkeypatch.delattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
+    assert traversal._blind_to_formatting() == frozenset()

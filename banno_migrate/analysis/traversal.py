@@ -10,11 +10,13 @@ the same walk at less than half the cost. LibCST's own providers
 visitors, so `read_only_walks()` swaps `CSTNode.visit` for the time of one
 lint; transformers (the fixer) still go through LibCST's own.
 
-Two walks are cut short, as no visitor can tell: a visitor with no method for
+Three walks are cut short, as no visitor can tell: a visitor with no method for
 any formatting node (whitespace, commas, operators: most of a tree) is not
-walked into them, and a visitor whose only method is `visit_Module` (the
-batches of LibCST's scope and expression-context providers, which walk on
-their own) is not walked below the module.
+walked into them; nor is LibCST's scope analysis, whose own `on_leave` records
+each node's scope (no one asks the scope of a comma: half its walk was
+formatting); and a visitor whose only method is `visit_Module` (the batches of
+LibCST's scope and expression-context providers, which walk on their own) is
+not walked below the module.
 
 The order of a node class's children is read once from its
 `_visit_and_replace_children`, where each child field is visited by a
@@ -78,6 +80,23 @@ FORMATTING = frozenset(
     ).split()
 )
 _LEAVES = frozenset((cst.SimpleWhitespace, cst.Newline, cst.Comment, cst.ImportStar))  # formatting without children
+
+
+def _blind_to_formatting() -> frozenset[type]:
+    """Visitors with an `on_leave` of their own that does nothing anyone reads for formatting.
+
+    LibCST's scope analysis records, on leaving each node, the scope it is in, and counts the
+    assignment-like nodes (none of which is formatting). Should LibCST change either, its walk
+    is left whole.
+    """
+    visitor = getattr(scope_provider, "ScopeVisitor", None)
+    assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
+    if visitor is None or not isinstance(assignment_like, tuple) or not FORMATTING.isdisjoint(assignment_like):
+        return frozenset()
+    return frozenset({visitor})
+
+
+_BLIND_TO_FORMATTING = _blind_to_formatting()
 
 
 def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
@@ -169,7 +188,7 @@ def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
     own_entry, own_exit = kind.on_visit is not cst.CSTVisitor.on_visit, kind.on_leave is not cst.CSTVisitor.on_leave
     return _plan_for(
         _visitor_methods(kind),
-        own_entry or own_exit,
+        (own_entry or own_exit) and kind not in _BLIND_TO_FORMATTING,
         _generic_entry if own_entry else partial(_method_entry, kind),
         _generic_exit if own_exit else partial(_method_exit, kind),
     )
