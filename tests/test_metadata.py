@@ -103,5 +103,5 @@ def test_parents_of_a_node_class_whose_fields_cannot_be_read_come_from_libcsts_c
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     module, wrapper = _resolved(SOURCES[0])
-    monkeypatch.setattr(metadata, "child_fields", lambda kind: None)
+    monkeypatch.setattr(metadata, "reversed_child_fields", lambda kind: None)
     assert metadata._parents(module, frozenset()) == dict(wrapper.resolve(libcst_metadata.ParentNodeProvider))

@@ -42,7 +42,8 @@ from hypothesis import HealthCheck, Phase, assume, event, example, given, settin
 from hypothesis import strategies as st
 from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ScopeProvider
 
-from banno_migrate.analysis.traversal import read_only_walks
+from banno_migrate.analysis.metadata import ParentNodeProvider
+from banno_migrate.analysis.traversal import FORMATTING, read_only_walks
 from banno_migrate.catalog import load_catalog
 from banno_migrate.findings import Applicability, Finding
 from banno_migrate.fixer import FixOutcome, fix_source
@@ -51,7 +52,15 @@ from banno_migrate.rule_options import RuleOptions
 from banno_migrate.slicing import relevant_code, slice_needles
 from banno_migrate.source import SourceError, SourceText
 from cst_nodes import nodes_of
-from walk_recorders import BatchMember, Calls, CallsAndComments, OtherBatchMember, Recorder
+from walk_recorders import (
+    BatchMember,
+    Calls,
+    CallsAndComments,
+    EnteringBatchMember,
+    LeavingBatchMember,
+    OtherBatchMember,
+    Recorder,
+)
 
 # Generated code is compiled (by hypothesmith, and by `fix`); CPython's remarks about it are not
 # ours to show. (That `fix` must not print them is tests/test_source_quirks.py's business.)
@@ -572,6 +581,9 @@ def _walk_events(module: cst.Module) -> tuple[object, ...]:
     batched: list[tuple[str, str, int]] = []
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     wrapper.visit_batched([BatchMember("a", batched), OtherBatchMember("b", batched)])
+    wrapper.resolve(ParentNodeProvider)  # after which a batch told of entering nodes only is told from a list
+    wrapper.visit_batched([EnteringBatchMember("c", batched), LeavingBatchMember("d", batched)])
+    wrapper.visit_batched([EnteringBatchMember("e", batched)])
     scopes = wrapper.resolve(ScopeProvider)
     contexts = wrapper.resolve(ExpressionContextProvider)
     return (
@@ -579,7 +591,11 @@ def _walk_events(module: cst.Module) -> tuple[object, ...]:
         calls.calls,
         with_comments.calls,
         batched,
-        {id(node): (type(scope).__name__, id(getattr(scope, "node", module))) if scope else None for node, scope in scopes.items()},
+        {  # but formatting, whose scope no one asks (the scope analysis is not walked into it)
+            id(node): (type(scope).__name__, id(getattr(scope, "node", module))) if scope else None
+            for node, scope in scopes.items()
+            if type(node) not in FORMATTING
+        },
         {id(node): context for node, context in contexts.items()},
     )
 
@@ -611,7 +627,7 @@ def test_read_only_walks_tell_every_visitor_what_libcsts_walk_tells(program: str
 def test_statements_placed_on_their_own_give_libcsts_positions(program: str) -> None:
     from libcst.metadata import PositionProvider as LibcstPositions
 
-    from banno_migrate.analysis.metadata import ParentNodeProvider, PositionProvider
+    from banno_migrate.analysis.metadata import PositionProvider
     from banno_migrate.analysis.positions import ModuleCode, StatementPositions
 
     module = _parsed(program)

@@ -14,9 +14,10 @@ from libcst.metadata import ExpressionContextProvider, MetadataWrapper, ScopePro
 
 import banno_migrate
 from banno_migrate.analysis import traversal
+from banno_migrate.analysis.metadata import ParentNodeProvider
 from banno_migrate.analysis.traversal import child_fields, read_only_walks
 from cst_nodes import nodes_of
-from walk_recorders import BatchMember, Calls, CallsAndComments, OtherBatchMember, Recorder
+from walk_recorders import BatchMember, Calls, CallsAndComments, EnteringBatchMember, LeavingBatchMember, OtherBatchMember, Recorder
 
 ROOT = Path(__file__).resolve().parents[1]
 # Syntax the example apps and the sources below rarely use, each form once.
@@ -220,6 +221,59 @@ def test_a_batch_is_told_the_same(name: str) -> None:
         ours = calls()
     assert ours == theirs
     assert {call[1] for call in theirs} >= {"Call", "left Name", "Name", "Comma"}
+
+
+@pytest.mark.parametrize("name", SOURCES)
+def test_the_parents_loop_lists_the_nodes_in_walk_order(name: str) -> None:
+    module = cst.parse_module(SOURCES[name])
+
+    class Entered(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.nodes: list[int] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if type(node) not in traversal.FORMATTING:  # nothing but formatting lies below formatting
+                self.nodes.append(id(node))
+            return True
+
+    walked = Entered()
+    module.visit(walked)
+    with read_only_walks():
+        MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        assert [id(node) for node in traversal._ORDERS[id(module)]] == walked.nodes
+    assert not traversal._ORDERS  # not kept beyond the block
+    MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+    assert not traversal._ORDERS  # nor made outside one
+
+
+@pytest.mark.parametrize("in_order", [True, False], ids=["entering only", "leaving too"])
+@pytest.mark.parametrize("name", SOURCES)
+def test_a_batch_after_the_parents_is_told_the_same(name: str, in_order: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch told only of entering nodes takes them from the parents loop's list, without a walk."""
+    module = cst.parse_module(SOURCES[name])
+
+    def calls() -> list[tuple[str, str, int]]:
+        recorded: list[tuple[str, str, int]] = []
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        wrapper.resolve(ParentNodeProvider)
+        members = (
+            [EnteringBatchMember("a", recorded), EnteringBatchMember("b", recorded)]
+            if in_order
+            else [EnteringBatchMember("a", recorded), LeavingBatchMember("b", recorded)]
+        )
+        wrapper.visit_batched(members)
+        return recorded
+
+    theirs = calls()
+    walks: list[cst.CSTNode] = []
+    walk = traversal._walk
+    monkeypatch.setattr(traversal, "_walk", lambda node, *args: (walks.append(node), walk(node, *args)))
+    with read_only_walks():
+        ours = calls()
+    assert ours == theirs
+    assert {call[1] for call in theirs} >= ({"Module", "Call", "Name", "left Module"} if in_order else {"left Name"})
+    assert (not any(node is module for node in walks)) is in_order
 
 
 def test_scope_analysis_tests_each_node_class_as_libcst_does() -> None:

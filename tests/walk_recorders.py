@@ -79,3 +79,35 @@ class OtherBatchMember(BatchMember):
 
     def visit_Comma(self, node: cst.Comma) -> None:
         self.calls.append((self.tag, "Comma", id(node)))
+
+
+class EnteringBatchMember(cst.BatchableCSTVisitor):
+    """One of a batch told of entering nodes only, and of leaving the module: a list of the nodes in
+    walk order tells it the same as a walk."""
+
+    def __init__(self, tag: str, calls: list[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self.tag, self.calls = tag, calls
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.calls.append((self.tag, "Module", id(node)))
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.calls.append((self.tag, "Call", id(node)))
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.calls.append((self.tag, "Name", id(node)))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.calls.append((self.tag, "SimpleString", id(node)))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.calls.append((self.tag, "left Module", id(original_node)))
+
+
+class LeavingBatchMember(EnteringBatchMember):
+    """Told of leaving a node below the module too: only a walk tells it that."""
+
+    def leave_Name(self, original_node: cst.Name) -> None:
+        self.calls.append((self.tag, "left Name", id(original_node)))

@@ -33,7 +33,7 @@ from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, Qu
 from libcst.metadata.scope_provider import Scope
 
 from banno_migrate.analysis.positions import ModuleCode, StatementPositions
-from banno_migrate.analysis.traversal import FORMATTING, child_fields
+from banno_migrate.analysis.traversal import FORMATTING, reversed_child_fields, walk_in_order
 
 __all__ = ["ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
 
@@ -84,19 +84,25 @@ def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode,
     """Each node's parent, but for nodes of the `left_out` classes and what lies below them.
 
     Children are read from the fields LibCST visits right in the loop, without a list per
-    node: it runs over every node of every file that passes the prefilter.
+    node: it runs over every node of every file that passes the prefilter. They are taken
+    last first, so that nodes leave the stack in the order a walk visits them: with
+    formatting left out, that order is kept for the walks of the lint that follow
+    (`traversal.walk_in_order`), which then need not walk the tree again.
     """
     parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    order: list[cst.CSTNode] | None = [] if left_out is FORMATTING else None
     pending: list[cst.CSTNode] = [module]
     push, pop = pending.append, pending.pop
     while pending:
         node = pop()
-        fields = child_fields(node.__class__)
+        if order is not None:
+            order.append(node)
+        fields = reversed_child_fields(node.__class__)
         for name in fields if fields is not None else ():
             value = getattr(node, name)
             kind = value.__class__
             if kind is tuple or kind is list:
-                for child in value:
+                for child in reversed(value):
                     if child.__class__ not in left_out:
                         parents[child] = node
                         push(child)
@@ -106,7 +112,10 @@ def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode,
         if fields is None:  # a class whose fields could not be read: LibCST's own list
             children = [child for child in node.children if child.__class__ not in left_out]
             parents.update(dict.fromkeys(children, node))
-            pending.extend(children)
+            pending.extend(reversed(children))
+            order = None  # a walk gives such a class to LibCST, whose order may differ
+    if order is not None:
+        walk_in_order(module, order)
     return parents
 
 

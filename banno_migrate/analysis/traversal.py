@@ -18,6 +18,12 @@ formatting); and a visitor whose only method is `visit_Module` (the batches of
 LibCST's scope and expression-context providers, which walk on their own) is
 not walked below the module.
 
+A batch told of nothing but entering nodes (and of leaving the module), as
+the lint's providers and rules mostly are, is not walked at all once the
+parents are known: the loop that finds them (analysis/metadata.py) lists every
+node but formatting in walk order, and the batch is told of each from that
+list (`walk_in_order`), within the same `read_only_walks()` block.
+
 The order of a node class's children is read once from its
 `_visit_and_replace_children`, where each child field is visited by a
 `visit_*(self, "field", ...)` call in source order. A class whose order cannot
@@ -55,13 +61,14 @@ try:
 except ImportError:  # private to LibCST: without it, read_only_walks() leaves LibCST's walks as they are
     _BatchedCSTVisitor = None  # type: ignore[assignment, misc]
 
-__all__ = ["FORMATTING", "child_fields", "read_only_walks"]
+__all__ = ["FORMATTING", "child_fields", "read_only_walks", "reversed_child_fields", "walk_in_order"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
 _DEFAULT_ATTRIBUTE_HOOKS = (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute)
 _METHOD = re.compile(r"(?:visit|leave)_(?P<type>[A-Z][A-Za-z0-9]*)(?:_(?P<field>\w+))?")
 
 _CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...] | None] = {}
+_REVERSED_CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...] | None] = {}
 
 # Formatting: nodes whose subtrees hold nothing but formatting (tests/test_traversal.py derives this
 # from LibCST's field types). Most of a tree is formatting (six nodes in ten on real code); a visitor
@@ -108,6 +115,16 @@ def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
         return fields
 
 
+def reversed_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
+    """`child_fields`, last first (a stack that pops nodes in walk order pushes them so)."""
+    try:
+        return _REVERSED_CHILD_FIELDS[kind]
+    except KeyError:
+        fields = child_fields(kind)
+        reversed_fields = _REVERSED_CHILD_FIELDS[kind] = tuple(reversed(fields)) if fields is not None else None
+        return reversed_fields
+
+
 def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     try:
         tree = ast.parse(_source_of(kind._visit_and_replace_children))
@@ -150,20 +167,22 @@ Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object]
 
 class _Plan:
     """How to walk for one visitor: its attribute hooks, the node classes it need not be walked into,
-    whether it is told of the module only (nothing below it would be told anything), and what to call
-    on entering and leaving each node class (`handlers`)."""
+    whether it is told of the module only (nothing below it would be told anything), whether a list of
+    the nodes in walk order will do (`in_order`: a batch told only of entering nodes, and of leaving
+    the module), and what to call on entering and leaving each node class (`handlers`)."""
 
-    __slots__ = ("handlers", "hooks", "module_only", "skipped", "_entering", "_leaving")
+    __slots__ = ("handlers", "hooks", "module_only", "in_order", "skipped", "_entering", "_leaving")
 
     def __init__(
         self,
         hooks: Mapping[str, frozenset[str]],
         skipped: frozenset[type],
         module_only: bool,
+        in_order: bool,
         entering: Callable[[type[cst.CSTNode]], Handler | None],
         leaving: Callable[[type[cst.CSTNode]], Handler | None],
     ) -> None:
-        self.hooks, self.skipped, self.module_only = hooks, skipped, module_only
+        self.hooks, self.skipped, self.module_only, self.in_order = hooks, skipped, module_only, in_order
         self._entering, self._leaving = entering, leaving
         self.handlers: dict[type[cst.CSTNode], tuple[Handler | None, Handler | None]] = {}
 
@@ -180,7 +199,9 @@ def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
         if visitor.before_visit is not None or visitor.after_leave is not None:  # told of every node
             return _plan_for(visitor.visitor_methods, True, _generic_entry, _generic_exit)
         methods = visitor.visitor_methods
-        return _plan_for(methods, False, partial(_batch_methods, "visit", methods), partial(_batch_methods, "leave", methods))
+        return _plan_for(
+            methods, False, partial(_batch_methods, "visit", methods), partial(_batch_methods, "leave", methods), batch=True
+        )
     kind = type(visitor)
     custom_hooks = (kind.on_visit_attribute, kind.on_leave_attribute) != _DEFAULT_ATTRIBUTE_HOOKS
     if custom_hooks:
@@ -199,14 +220,18 @@ def _plan_for(
     wants_everything: bool,
     entering: Callable[[type[cst.CSTNode]], Handler | None],
     leaving: Callable[[type[cst.CSTNode]], Handler | None],
+    batch: bool = False,
 ) -> _Plan:
     hooks: dict[str, set[str]] = {}
     wanted: set[str] = set()
+    left: set[str] = set()
     for name in method_names:
         if match := _METHOD.fullmatch(name):
             wanted.add(match["type"])
             if match["field"]:
                 hooks.setdefault(match["type"], set()).add(match["field"])
+            elif name.startswith("leave_"):
+                left.add(match["type"])
     if wants_everything:
         skipped: frozenset[type] = frozenset()
     elif wanted.isdisjoint(kind.__name__ for kind in FORMATTING):
@@ -216,7 +241,11 @@ def _plan_for(
     # LibCST's scope and expression-context providers do their work in `visit_Module`, with a walk of
     # their own: their batch would otherwise walk the whole tree for nothing.
     module_only = not wants_everything and not hooks and wanted <= {"Module"}
-    return _Plan({kind: frozenset(fields) for kind, fields in hooks.items()}, skipped, module_only, entering, leaving)
+    # A batch calls every method whatever it returns: told of entering nodes only, it is told the
+    # same in the same order by a list of the nodes in walk order (formatting left out).
+    in_order = batch and not wants_everything and not hooks and left <= {"Module"} and skipped is FORMATTING
+    hook_sets = {kind: frozenset(fields) for kind, fields in hooks.items()}
+    return _Plan(hook_sets, skipped, module_only, in_order, entering, leaving)
 
 
 # What LibCST's `on_visit` / `on_leave` do for a node class, decided once per class and visitor.
@@ -274,9 +303,35 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> o
     if plan.module_only and isinstance(node, cst.Module):
         visitor.on_visit(node)
         visitor.on_leave(node)
+    elif plan.in_order and (order := _ORDERS.get(id(node))) is not None and order[0] is node:
+        _visit_in_order(order, visitor, plan)
     else:
         _walk(node, visitor, plan)
     return node
+
+
+_ORDERS: dict[int, list[cst.CSTNode]] = {}  # module id -> its nodes in walk order, formatting left out
+_ordering = 0  # how many read_only_walks() blocks are open: orders are kept only within one
+
+
+def walk_in_order(module: cst.Module, order: list[cst.CSTNode]) -> None:
+    """Let the walks of `module` within the current `read_only_walks()` block take its nodes from
+    `order` (every node but formatting, in the order a walk visits them) where that will do."""
+    if _ordering:
+        _ORDERS[id(module)] = order  # order[0] is the module: an id reused by another module is told apart
+
+
+def _visit_in_order(order: list[cst.CSTNode], visitor: cst.CSTVisitor, plan: _Plan) -> None:
+    handlers = plan.handlers
+    for node in order:
+        kind = node.__class__
+        entry = handlers[kind][0] if kind in handlers else plan.handlers_for(kind)[0]
+        if entry is not None:
+            entry(visitor, node)
+    module = order[0]
+    exit = handlers[module.__class__][1]
+    if exit is not None:
+        exit(visitor, module)
 
 
 _PLANS: dict[type, _Plan | None] = {}
@@ -387,15 +442,20 @@ def read_only_walks() -> Iterator[None]:
     if _BatchedCSTVisitor is None:
         yield
         return
+    global _ordering
     visit, get_visitors = cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors
     assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
     cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
     if _ASSIGNMENT_LIKE_STAND_IN is not None:
         scope_provider._ASSIGNMENT_LIKE_NODES = _ASSIGNMENT_LIKE_STAND_IN
+    _ordering += 1
     try:
         yield
     finally:
+        _ordering -= 1
+        if not _ordering:
+            _ORDERS.clear()  # the trees of the block are not kept alive by it
         cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors = visit, get_visitors  # type: ignore[method-assign]
         if _ASSIGNMENT_LIKE_STAND_IN is not None:
             scope_provider._ASSIGNMENT_LIKE_NODES = assignment_like
