@@ -8,6 +8,9 @@ semgrep into virtualenvs of their own, then times, side by side and interleaved:
 * banno-migrate ``check --format json`` over the corpus, cold (its cache
   deleted before the run), warm (right after a run, cache kept) and, when the
   CLI has ``--no-cache``, with the cache off;
+* rules at no cost (bench/floor.py): that ``--no-cache`` scan with rules that
+  cost nothing, each file that passes only sliced, parsed and scope-analysed by
+  LibCST: what no work on the rules can go below;
 * banno-migrate ``check`` of one file the way pre-commit calls it: a file
   without any trigger string, and a legacy file;
 * ``grep -rlE`` over the rules' trigger strings: the floor, since every tool
@@ -55,6 +58,7 @@ SDISTS = CACHE / "sdists"
 ONE_FILE = CACHE / "one-file"
 MANIFEST = CORPUS / "manifest.json"
 RULES = REPO / "bench" / "semgrep-rules.yaml"
+FLOOR_SCRIPT = REPO / "bench" / "floor.py"
 LEGACY_APP = REPO / "examples" / "legacy-app"
 DEFAULT_LEGACY_FILE = LEGACY_APP / "legacy_app" / "auth.py"
 SEMGREP_VENV = CACHE / "semgrep-venv"
@@ -677,8 +681,13 @@ def build_cases(args: argparse.Namespace, banno: Path, grep_pattern: str, semgre
     if "--no-cache" in help_text:
         cases.append(Case("no-cache", "banno-migrate --no-cache", [*scan, "--no-cache"], CACHE, args.runs,
                           found_or_clean, cold_target))
+        # What the cold scan would take if the rules cost nothing (bench/floor.py): LibCST's parse and scope
+        # analysis of what passes the prefilter and slicing, with everything else the CLI does.
+        cases.append(Case("no-rules", "`--no-cache` with rules at no cost (LibCST parse + scopes only)",
+                          [script_interpreter(banno), str(FLOOR_SCRIPT), *scan[1:], "--no-cache"], CACHE, args.runs,
+                          found_or_clean))
     else:
-        context.notes.append("This banno-migrate has no `--no-cache`: that row is left out.")
+        context.notes.append("This banno-migrate has no `--no-cache`: that row and the one of rules at no cost are left out.")
     clean_copy = ONE_FILE / f"clean_{context.clean.name}"
     legacy_copy = ONE_FILE / f"legacy_{context.legacy.name}"
     cases += [

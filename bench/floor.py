@@ -1,0 +1,34 @@
+"""The LibCST floor: `banno-migrate check --no-cache` with rules that cost nothing.
+
+Runs the installed CLI as it is (discovery, cache off, prefilter, process pool,
+slicing, reports), but each Python file that passes the prefilter is only
+sliced, parsed by LibCST and given to LibCST's scope analysis, which every rule
+builds on; no rule, analysis or position runs. bench/run.py measures it beside
+the cold scan: what is left for the nine rules is the difference, and a target
+below this row cannot be met by making the rules faster.
+
+Usage (as bench/run.py calls it): python bench/floor.py [check arguments...]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from banno_migrate import lint
+from banno_migrate.analysis.traversal import read_only_walks
+from banno_migrate.cli import main
+
+
+def parse_and_scopes_only(source, path, catalog, request, file=None):  # type: ignore[no-untyped-def]
+    from libcst.metadata import MetadataWrapper, ScopeProvider
+
+    analysed, _tree = lint._sliced(source, catalog, request)
+    with lint._cycles_collected_after(), read_only_walks():
+        module = lint.parse(analysed.text)
+        MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    return []
+
+
+if __name__ == "__main__":
+    lint.lint_source = parse_and_scopes_only  # the Python front end's entry point (languages/__init__.py)
+    sys.exit(main(sys.argv[1:], prog_name="banno-migrate"))
