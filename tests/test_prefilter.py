@@ -14,7 +14,7 @@ import pytest
 
 from banno_migrate.catalog import CatalogError, load_catalog
 from banno_migrate.lint import LintRequest, lint_source
-from banno_migrate.prefilter import Prefilter
+from banno_migrate.prefilter import Prefilter, _Presence
 from banno_migrate.rules.bm009_callback_assumes_code import _CALLBACK_WORDS
 from banno_migrate.source import SourceText
 
@@ -329,3 +329,50 @@ def test_every_spelling_of_a_parameter_holds_a_trigger_of_its_rule() -> None:
         triggers = [group[0].decode() for group in CATALOG.rules[code].triggers]
         for spelling in parameter.names.spellings:
             assert any(trigger in spelling for trigger in triggers), (code, spelling)
+
+
+def _in_every_case(word: bytes) -> list[bytes]:
+    return [word.lower(), word.upper(), word.title(), word.swapcase(), bytes(reversed(word.title()))]
+
+
+_IGNORING_CASE = [
+    (code, index)
+    for code, spec in CATALOG.rules.items()
+    for index, pattern in enumerate(spec.requires)
+    if pattern.pattern.startswith(b"(?i)")
+]
+
+
+@pytest.mark.parametrize("code, index", _IGNORING_CASE)
+def test_a_requirement_ignoring_case_matches_what_it_matched_in_the_lowered_bytes(code: str, index: int) -> None:
+    import re
+
+    from banno_migrate.prefilter import _Requirement
+
+    original = CATALOG.rules[code].requires[index]
+    requirement = _Requirement(original)
+    assert requirement.in_lower_case and not requirement.pattern.flags & re.IGNORECASE
+    words = [word for word in re.split(rb"[|\\()?*+:\[\]{}^$\s]+", original.pattern) if word]
+    samples = [
+        b"x = " + variant + b"\n"
+        for word in [*words, b"Token", b"OAuth_Callback", b"DECODE(", b"log in", b".JSON ("]
+        for variant in _in_every_case(word)
+    ]
+    assert any(original.search(sample) for sample in samples) and not all(original.search(sample) for sample in samples)
+    for sample in samples:
+        present = _Presence(sample, frozenset())
+        assert present.matches(requirement) is (original.search(sample) is not None), sample
+
+
+@pytest.mark.parametrize(
+    "pattern", [rb"(?i)\x41pi", rb"(?i)a(?-i:pi)", rb"(?i)[A-Z]pi", rb"(?i)\101pi", rb"(?i)(?P<n>api)", rb"api"]
+)
+def test_a_requirement_that_may_tell_cases_apart_looks_in_the_bytes_as_they_are(pattern: bytes) -> None:
+    import re
+
+    from banno_migrate.prefilter import _Requirement
+
+    requirement = _Requirement(re.compile(pattern))
+    assert not requirement.in_lower_case and requirement.pattern.pattern == pattern
+    for sample in (b"API", b"Api", b"api", b"aPI"):
+        assert _Presence(sample, frozenset()).matches(requirement) is (re.search(pattern, sample) is not None)
