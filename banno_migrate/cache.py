@@ -13,6 +13,11 @@ made (git's "racily clean" rule: a file written in the same instant as its
 entry could have changed unseen); otherwise the file is read and its content
 hash decides. Constants read from other modules of the project are recorded
 with the result, and a change to any of those modules invalidates it.
+
+The cache does not grow without end: when a run saves into a folder it has just
+made (a new configuration or tool version), only the folders of the
+`KEPT_CONFIGURATIONS` configurations saved to most recently are kept, whatever
+their version; the same holds for the parsed configuration files.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -36,6 +42,8 @@ _CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _RACY_NS = 2_000_000_000  # file systems with coarse timestamps (FAT: 2 s)
+KEPT_CONFIGURATIONS = 8  # a project switches between a few (pre-commit, CI, `--select` runs); older ones go
+_CONFIG_FOLDER_NAME = "config"  # beside the configurations' folders (named by a hash) of each version
 
 
 def _signature(path: str) -> list[int] | None:
@@ -119,14 +127,31 @@ class FindingsCache:
         if not self._changed:
             return
         try:
+            new_folder = not self.folder.is_dir()
             self._prepare_directory()
             for shard, changed in self._changed.items():
                 entries = self._load(shard)
                 entries.update(changed)
                 _write_json(self.folder / f"{shard}.json", {"version": __version__, "files": entries})
+            if new_folder:
+                self._forget_old_configurations()
         except OSError:
             pass  # a cache that cannot be written only costs speed (read-only checkout, full disk)
         self._changed.clear()
+
+    def _forget_old_configurations(self) -> None:
+        """Remove the folders of all but the configurations saved to most recently (any tool version)."""
+        folders = [
+            folder
+            for version in _subfolders(self.directory)
+            for folder in _subfolders(version)
+            if folder.name != _CONFIG_FOLDER_NAME
+        ]
+        for folder in _all_but_newest(folders, KEPT_CONFIGURATIONS, keep=self.folder):
+            shutil.rmtree(folder, ignore_errors=True)
+        for version in _subfolders(self.directory):
+            if version.name != __version__ and all(folder.name == _CONFIG_FOLDER_NAME for folder in _subfolders(version)):
+                shutil.rmtree(version, ignore_errors=True)  # another version's last configuration went
 
     def _prepare_directory(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -155,13 +180,36 @@ def remember_parsed_config(root: Path, data: bytes, document: Any) -> None:
             return  # no cache here (yet), or a value JSON would change (a date, a number key, NaN)
         folder = _config_folder(root)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_json(folder / f"{_content_hash(data)}.json", {"document": document})
+        entry = folder / f"{_content_hash(data)}.json"
+        _write_json(entry, {"document": document})
+        for old in _all_but_newest(list(folder.glob("*.json")), KEPT_CONFIGURATIONS, keep=entry):
+            old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
         pass  # only costs speed
 
 
 def _config_folder(root: Path) -> Path:
-    return root / CACHE_DIR_NAME / __version__ / "config"
+    return root / CACHE_DIR_NAME / __version__ / _CONFIG_FOLDER_NAME
+
+
+def _subfolders(directory: Path) -> list[Path]:
+    try:
+        return [Path(entry.path) for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _all_but_newest(paths: list[Path], count: int, keep: Path) -> list[Path]:
+    """The paths beyond the `count` last modified (`keep`, the one just written, counts among those)."""
+
+    def modified(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    others = sorted((path for path in paths if path != keep), key=modified, reverse=True)
+    return others[count - 1 :]
 
 
 def _write_json(path: Path, payload: Any) -> None:

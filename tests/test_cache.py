@@ -78,3 +78,57 @@ def test_the_configuration_is_part_of_the_key(project: Path) -> None:
     (project / ".banno-migrate.yaml").write_text("ignore: [BM004]\n")
     assert [rule for _, _, rule in _findings()] == ["BM001"]
     assert [rule for _, _, rule in _findings("--select", "BM004")] == []
+
+
+def _configuration_folders(cache: Path) -> dict[str, set[str]]:
+    return {
+        version.name: {folder.name for folder in version.iterdir() if folder.is_dir()}
+        for version in cache.iterdir()
+        if version.is_dir()
+    }
+
+
+def _backdate(path: Path, minutes: int) -> None:
+    stamp = path.stat().st_mtime_ns - minutes * 60_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+def test_only_the_configurations_used_last_are_kept(project: Path) -> None:
+    from banno_migrate import __version__
+    from banno_migrate.cache import KEPT_CONFIGURATIONS
+
+    (project / "app.py").write_text(LEGACY)
+    cache = project / ".banno-migrate-cache"
+    # Another version's cache, and configurations used before: the oldest go first.
+    stale = cache / "0.0.1"
+    for name in ("0.0.1/old", "0.0.1/config"):
+        (cache / name).mkdir(parents=True)
+        _backdate(cache / name, 600)
+    selections = ["BM001", "BM002", "BM003", "BM004", "BM005", "BM006", "BM007", "BM008", "BM009", "BM001,BM002"]
+    for minutes, selection in enumerate(selections):
+        banno_migrate("check", "--select", selection)
+        for folder in (cache / __version__).iterdir():
+            if folder.name != "config":
+                _backdate(folder, minutes + 1)  # each older than the next run's
+    folders = _configuration_folders(cache)
+    assert set(folders) == {__version__}  # the other version's last configuration went, its parsed files too
+    assert len(folders[__version__] - {"config"}) == KEPT_CONFIGURATIONS
+    banno_migrate("check", "--select", selections[-1])  # one of those kept: its entries are replayed, nothing goes
+    assert _configuration_folders(cache) == folders
+    assert not stale.exists()
+
+
+def test_only_the_configuration_files_parsed_last_are_kept(project: Path) -> None:
+    from banno_migrate import __version__
+    from banno_migrate.cache import KEPT_CONFIGURATIONS
+
+    (project / "app.py").write_text(LEGACY)
+    config = project / ".banno-migrate.yaml"
+    parsed = project / ".banno-migrate-cache" / __version__ / "config"
+    for run in range(KEPT_CONFIGURATIONS + 3):
+        config.write_text(f"ignore: [BM004]\n# edit {run}\n")
+        banno_migrate("check")  # parses the YAML, and makes the cache the next run keeps the parse in
+        banno_migrate("check")
+        for entry in parsed.glob("*.json"):
+            _backdate(entry, 1)
+    assert len(list(parsed.glob("*.json"))) == KEPT_CONFIGURATIONS
