@@ -55,59 +55,62 @@ class CallsAndComments(Calls):
         self.calls.append(("Comment", id(node)))
 
 
-class BatchMember(cst.BatchableCSTVisitor):
-    """One of a batch: its methods are called by name, their results ignored (a batch walks every subtree)."""
+class _BatchRecorder(cst.BatchableCSTVisitor):
+    """Records, tagged with its name, what a batch tells it."""
 
     def __init__(self, tag: str, calls: list[tuple[str, str, int]]) -> None:
         super().__init__()
         self.tag, self.calls = tag, calls
 
+    def record(self, event: str, node: cst.CSTNode) -> None:
+        self.calls.append((self.tag, event, id(node)))
+
+
+class BatchMember(_BatchRecorder):
+    """One of a batch: its methods are called by name, their results ignored (a batch walks every subtree)."""
+
     def visit_Call(self, node: cst.Call) -> bool:
-        self.calls.append((self.tag, "Call", id(node)))
+        self.record("Call", node)
         return False
 
     def leave_Name(self, original_node: cst.Name) -> None:
-        self.calls.append((self.tag, "left Name", id(original_node)))
+        self.record("left Name", original_node)
 
     def visit_FunctionDef_params(self, node: cst.FunctionDef) -> None:
-        self.calls.append((self.tag, "params", id(node)))
+        self.record("params", node)
 
 
 class OtherBatchMember(BatchMember):
     def visit_Name(self, node: cst.Name) -> None:
-        self.calls.append((self.tag, "Name", id(node)))
+        self.record("Name", node)
 
     def visit_Comma(self, node: cst.Comma) -> None:
-        self.calls.append((self.tag, "Comma", id(node)))
+        self.record("Comma", node)
 
 
-class EnteringBatchMember(cst.BatchableCSTVisitor):
+class EnteringBatchMember(_BatchRecorder):
     """One of a batch told of entering nodes only, and of leaving the module: a list of the nodes in
     walk order tells it the same as a walk."""
 
-    def __init__(self, tag: str, calls: list[tuple[str, str, int]]) -> None:
-        super().__init__()
-        self.tag, self.calls = tag, calls
-
     def visit_Module(self, node: cst.Module) -> None:
-        self.calls.append((self.tag, "Module", id(node)))
+        self.record("Module", node)
 
     def visit_Call(self, node: cst.Call) -> bool:
-        self.calls.append((self.tag, "Call", id(node)))
+        self.record("Call", node)
         return False
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.calls.append((self.tag, "Name", id(node)))
+        self.record("Name", node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.calls.append((self.tag, "SimpleString", id(node)))
+        self.record("SimpleString", node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        self.calls.append((self.tag, "left Module", id(original_node)))
+        self.record("left Module", original_node)
 
 
 class LeavingBatchMember(EnteringBatchMember):
     """Told of leaving a node below the module too: only a walk tells it that."""
 
     def leave_Name(self, original_node: cst.Name) -> None:
-        self.calls.append((self.tag, "left Name", id(original_node)))
+        self.record("left Name", original_node)
