@@ -33,8 +33,10 @@ from banno_migrate.catalog import Catalog, RuleSpec
 _QUOTES = (b'"', b"'")
 _IGNORE_CASE = b"(?i)"
 # Escapes that match the same bytes in either case (`\S`, `\(`); a byte's code (`\x41`) does not.
-_CASELESS_ESCAPE = re.compile(rb"\\[^0-9xuUN]")
-_CASED = re.compile(rb"[A-Z]|\\|\(\?[a-zA-Z-]")  # an upper-case letter, another escape, a flag
+_CASELESS_ESCAPE = re.compile(rb"\\[^0-9x]")
+# What may tell cases apart: an upper-case letter, another escape, a flag, or a character class
+# (`[@-_]` holds the upper-case letters without naming one).
+_CASED = re.compile(rb"[A-Z]|\\|\(\?[a-zA-Z-]|\[")
 
 
 class _Requirement:

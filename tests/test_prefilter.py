@@ -331,6 +331,14 @@ def test_every_spelling_of_a_parameter_holds_a_trigger_of_its_rule() -> None:
             assert any(trigger in spelling for trigger in triggers), (code, spelling)
 
 
+def test_the_catalogs_requirements_ignoring_case_take_the_lower_case_path() -> None:
+    """Speed, not findings: BM009's callback words ran on every web module, 4 ms each on a big one."""
+    from banno_migrate.prefilter import _Requirement
+
+    assert len(_IGNORING_CASE) >= 2
+    assert all(_Requirement(CATALOG.rules[code].requires[index]).in_lower_case for code, index in _IGNORING_CASE)
+
+
 def _in_every_case(word: bytes) -> list[bytes]:
     return [word.lower(), word.upper(), word.title(), word.swapcase(), bytes(reversed(word.title()))]
 
@@ -351,7 +359,9 @@ def test_a_requirement_ignoring_case_matches_what_it_matched_in_the_lowered_byte
 
     original = CATALOG.rules[code].requires[index]
     requirement = _Requirement(original)
-    assert requirement.in_lower_case and not requirement.pattern.flags & re.IGNORECASE
+    if not requirement.in_lower_case:
+        pytest.skip("searched as it is written: nothing to compare")
+    assert not requirement.pattern.flags & re.IGNORECASE
     words = [word for word in re.split(rb"[|\\()?*+:\[\]{}^$\s]+", original.pattern) if word]
     samples = [
         b"x = " + variant + b"\n"
@@ -365,7 +375,8 @@ def test_a_requirement_ignoring_case_matches_what_it_matched_in_the_lowered_byte
 
 
 @pytest.mark.parametrize(
-    "pattern", [rb"(?i)\x41pi", rb"(?i)a(?-i:pi)", rb"(?i)[A-Z]pi", rb"(?i)\101pi", rb"(?i)(?P<n>api)", rb"api"]
+    "pattern",
+    [rb"(?i)\x41pi", rb"(?i)a(?-i:pi)", rb"(?i)[A-Z]pi", rb"(?i)[@-_]pi", rb"(?i)[^@-_]pi", rb"(?i)\101pi", rb"(?i)(?P<n>api)", rb"api"],
 )
 def test_a_requirement_that_may_tell_cases_apart_looks_in_the_bytes_as_they_are(pattern: bytes) -> None:
     import re
@@ -374,5 +385,5 @@ def test_a_requirement_that_may_tell_cases_apart_looks_in_the_bytes_as_they_are(
 
     requirement = _Requirement(re.compile(pattern))
     assert not requirement.in_lower_case and requirement.pattern.pattern == pattern
-    for sample in (b"API", b"Api", b"api", b"aPI"):
+    for sample in (b"API", b"Api", b"api", b"aPI", b"{pi", b"@PI"):
         assert _Presence(sample, frozenset()).matches(requirement) is (re.search(pattern, sample) is not None)
