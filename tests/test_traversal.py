@@ -17,7 +17,17 @@ from banno_migrate.analysis import traversal
 from banno_migrate.analysis.metadata import ParentNodeProvider
 from banno_migrate.analysis.traversal import child_fields, read_only_walks
 from cst_nodes import nodes_of
-from walk_recorders import BatchMember, Calls, CallsAndComments, EnteringBatchMember, LeavingBatchMember, OtherBatchMember, Recorder
+from walk_recorders import (
+    BatchMember,
+    Calls,
+    CallsAndComments,
+    CommaBatchMember,
+    EnteringBatchMember,
+    HookedBatchMember,
+    LeavingBatchMember,
+    OtherBatchMember,
+    Recorder,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 # Syntax the example apps and the sources below rarely use, each form once.
@@ -247,22 +257,27 @@ def test_the_parents_loop_lists_the_nodes_in_walk_order(name: str) -> None:
     assert not traversal._ORDERS  # nor made outside one
 
 
-@pytest.mark.parametrize("in_order", [True, False], ids=["entering only", "leaving too"])
+_SECOND_MEMBER = {  # beside an EnteringBatchMember: what the batch is told besides entering nodes
+    "entering only": (EnteringBatchMember, "Name"),
+    "leaving too": (LeavingBatchMember, "left Name"),
+    "attribute hook": (HookedBatchMember, "Call args"),
+    "formatting": (CommaBatchMember, "Comma"),
+}
+
+
+@pytest.mark.parametrize("second", _SECOND_MEMBER)
 @pytest.mark.parametrize("name", SOURCES)
-def test_a_batch_after_the_parents_is_told_the_same(name: str, in_order: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_after_the_parents_is_told_the_same(name: str, second: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A batch told only of entering nodes takes them from the parents loop's list, without a walk."""
     module = cst.parse_module(SOURCES[name])
+    member, told = _SECOND_MEMBER[second]
+    in_order = second == "entering only"
 
     def calls() -> list[tuple[str, str, int]]:
         recorded: list[tuple[str, str, int]] = []
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         wrapper.resolve(ParentNodeProvider)
-        members = (
-            [EnteringBatchMember("a", recorded), EnteringBatchMember("b", recorded)]
-            if in_order
-            else [EnteringBatchMember("a", recorded), LeavingBatchMember("b", recorded)]
-        )
-        wrapper.visit_batched(members)
+        wrapper.visit_batched([EnteringBatchMember("a", recorded), member("b", recorded)])
         return recorded
 
     theirs = calls()
@@ -272,7 +287,7 @@ def test_a_batch_after_the_parents_is_told_the_same(name: str, in_order: bool, m
     with read_only_walks():
         ours = calls()
     assert ours == theirs
-    assert {call[1] for call in theirs} >= ({"Module", "Call", "Name", "left Module"} if in_order else {"left Name"})
+    assert {call[1] for call in theirs} >= {"Module", "Call", "Name", "left Module", told}
     assert (not any(node is module for node in walks)) is in_order
 
 

@@ -114,3 +114,17 @@ class LeavingBatchMember(EnteringBatchMember):
 
     def leave_Name(self, original_node: cst.Name) -> None:
         self.record("left Name", original_node)
+
+
+class HookedBatchMember(EnteringBatchMember):
+    """Told of entering a call's arguments too (an attribute hook): only a walk tells it that."""
+
+    def visit_Call_args(self, node: cst.Call) -> None:
+        self.record("Call args", node)
+
+
+class CommaBatchMember(EnteringBatchMember):
+    """Told of commas too: formatting, which the list of nodes in walk order leaves out."""
+
+    def visit_Comma(self, node: cst.Comma) -> None:
+        self.record("Comma", node)

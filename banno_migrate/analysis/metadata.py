@@ -33,7 +33,7 @@ from libcst.metadata import BaseMetadataProvider, CodeRange, MetadataWrapper, Qu
 from libcst.metadata.scope_provider import Scope
 
 from banno_migrate.analysis.positions import ModuleCode, StatementPositions
-from banno_migrate.analysis.traversal import FORMATTING, reversed_child_fields, walk_in_order
+from banno_migrate.analysis.traversal import FORMATTING, remember_walk_order, reversed_child_fields
 
 __all__ = ["ParentNodeProvider", "PositionProvider", "QualifiedNameProvider", "ScopeProvider"]
 
@@ -87,7 +87,7 @@ def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode,
     node: it runs over every node of every file that passes the prefilter. They are taken
     last first, so that nodes leave the stack in the order a walk visits them: with
     formatting left out, that order is kept for the walks of the lint that follow
-    (`traversal.walk_in_order`), which then need not walk the tree again.
+    (`traversal.remember_walk_order`), which then need not walk the tree again.
     """
     parents: dict[cst.CSTNode, cst.CSTNode] = {}
     order: list[cst.CSTNode] | None = [] if left_out is FORMATTING else None
@@ -113,9 +113,9 @@ def _parents(module: cst.Module, left_out: frozenset[type]) -> dict[cst.CSTNode,
             children = [child for child in node.children if child.__class__ not in left_out]
             parents.update(dict.fromkeys(children, node))
             pending.extend(reversed(children))
-            order = None  # a walk gives such a class to LibCST, whose order may differ
+            order = None  # a walk gives such a class to LibCST's own visit: no list is kept for the lint
     if order is not None:
-        walk_in_order(module, order)
+        remember_walk_order(module, order)
     return parents
 
 

@@ -22,7 +22,7 @@ A batch told of nothing but entering nodes (and of leaving the module), as
 the lint's providers and rules mostly are, is not walked at all once the
 parents are known: the loop that finds them (analysis/metadata.py) lists every
 node but formatting in walk order, and the batch is told of each from that
-list (`walk_in_order`), within the same `read_only_walks()` block.
+list (`remember_walk_order`), within the same `read_only_walks()` block.
 
 The order of a node class's children is read once from its
 `_visit_and_replace_children`, where each child field is visited by a
@@ -44,6 +44,7 @@ within the block, both are answered once per class.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import linecache
 import re
@@ -61,14 +62,13 @@ try:
 except ImportError:  # private to LibCST: without it, read_only_walks() leaves LibCST's walks as they are
     _BatchedCSTVisitor = None  # type: ignore[assignment, misc]
 
-__all__ = ["FORMATTING", "child_fields", "read_only_walks", "reversed_child_fields", "walk_in_order"]
+__all__ = ["FORMATTING", "child_fields", "read_only_walks", "remember_walk_order", "reversed_child_fields"]
 
 _LIBCST_VISIT = cst.CSTNode.visit
 _DEFAULT_ATTRIBUTE_HOOKS = (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute)
 _METHOD = re.compile(r"(?:visit|leave)_(?P<type>[A-Z][A-Za-z0-9]*)(?:_(?P<field>\w+))?")
 
 _CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...] | None] = {}
-_REVERSED_CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...] | None] = {}
 
 # Formatting: nodes whose subtrees hold nothing but formatting (tests/test_traversal.py derives this
 # from LibCST's field types). Most of a tree is formatting (six nodes in ten on real code); a visitor
@@ -93,12 +93,14 @@ def _blind_to_formatting() -> frozenset[type]:
     """Visitors with an `on_leave` of their own that does nothing anyone reads for formatting.
 
     LibCST's scope analysis records, on leaving each node, the scope it is in, and counts the
-    assignment-like nodes (none of which is formatting). Should LibCST change either, its walk
-    is left whole.
+    assignment-like nodes. Should LibCST count a formatting node among those, its walk is left
+    whole; what its `on_leave` records for every other node, tests/test_traversal.py compares.
     """
     visitor = getattr(scope_provider, "ScopeVisitor", None)
     assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
-    if visitor is None or not isinstance(assignment_like, tuple) or not FORMATTING.isdisjoint(assignment_like):
+    if visitor is None or not isinstance(assignment_like, tuple):
+        return frozenset()
+    if any(issubclass(kind, assignment_like) for kind in FORMATTING):
         return frozenset()
     return frozenset({visitor})
 
@@ -115,14 +117,11 @@ def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
         return fields
 
 
+@functools.cache
 def reversed_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     """`child_fields`, last first (a stack that pops nodes in walk order pushes them so)."""
-    try:
-        return _REVERSED_CHILD_FIELDS[kind]
-    except KeyError:
-        fields = child_fields(kind)
-        reversed_fields = _REVERSED_CHILD_FIELDS[kind] = tuple(reversed(fields)) if fields is not None else None
-        return reversed_fields
+    fields = child_fields(kind)
+    return tuple(reversed(fields)) if fields is not None else None
 
 
 def _read_child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
@@ -243,7 +242,7 @@ def _plan_for(
     module_only = not wants_everything and not hooks and wanted <= {"Module"}
     # A batch calls every method whatever it returns: told of entering nodes only, it is told the
     # same in the same order by a list of the nodes in walk order (formatting left out).
-    in_order = batch and not wants_everything and not hooks and left <= {"Module"} and skipped is FORMATTING
+    in_order = batch and not hooks and left <= {"Module"} and skipped is FORMATTING
     hook_sets = {kind: frozenset(fields) for kind, fields in hooks.items()}
     return _Plan(hook_sets, skipped, module_only, in_order, entering, leaving)
 
@@ -303,22 +302,24 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> o
     if plan.module_only and isinstance(node, cst.Module):
         visitor.on_visit(node)
         visitor.on_leave(node)
-    elif plan.in_order and (order := _ORDERS.get(id(node))) is not None and order[0] is node:
+    elif plan.in_order and (order := _ORDERS.get(id(node))) is not None:
         _visit_in_order(order, visitor, plan)
     else:
         _walk(node, visitor, plan)
     return node
 
 
-_ORDERS: dict[int, list[cst.CSTNode]] = {}  # module id -> its nodes in walk order, formatting left out
-_ordering = 0  # how many read_only_walks() blocks are open: orders are kept only within one
+# Module id -> its nodes in walk order, formatting left out. Each list starts with its module and so
+# keeps it alive: no other node can have that id while the entry is there.
+_ORDERS: dict[int, list[cst.CSTNode]] = {}
+_open_blocks = 0  # read_only_walks() blocks: orders are kept only within one
 
 
-def walk_in_order(module: cst.Module, order: list[cst.CSTNode]) -> None:
+def remember_walk_order(module: cst.Module, order: list[cst.CSTNode]) -> None:
     """Let the walks of `module` within the current `read_only_walks()` block take its nodes from
     `order` (every node but formatting, in the order a walk visits them) where that will do."""
-    if _ordering:
-        _ORDERS[id(module)] = order  # order[0] is the module: an id reused by another module is told apart
+    if _open_blocks:
+        _ORDERS[id(module)] = order
 
 
 def _visit_in_order(order: list[cst.CSTNode], visitor: cst.CSTVisitor, plan: _Plan) -> None:
@@ -442,19 +443,19 @@ def read_only_walks() -> Iterator[None]:
     if _BatchedCSTVisitor is None:
         yield
         return
-    global _ordering
+    global _open_blocks
     visit, get_visitors = cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors
     assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
     cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
     if _ASSIGNMENT_LIKE_STAND_IN is not None:
         scope_provider._ASSIGNMENT_LIKE_NODES = _ASSIGNMENT_LIKE_STAND_IN
-    _ordering += 1
+    _open_blocks += 1
     try:
         yield
     finally:
-        _ordering -= 1
-        if not _ordering:
+        _open_blocks -= 1
+        if not _open_blocks:
             _ORDERS.clear()  # the trees of the block are not kept alive by it
         cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors = visit, get_visitors  # type: ignore[method-assign]
         if _ASSIGNMENT_LIKE_STAND_IN is not None:
