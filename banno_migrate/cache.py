@@ -16,8 +16,9 @@ with the result, and a change to any of those modules invalidates it.
 
 The cache does not grow without end: when a run saves into a folder it has just
 made (a new configuration or tool version), only the folders of the
-`KEPT_CONFIGURATIONS` configurations saved to most recently are kept, whatever
-their version; the same holds for the parsed configuration files.
+`KEPT_CONFIGURATIONS` configurations used most recently are kept, whatever their
+version; the same holds for the parsed configuration files. Only folders named
+as the tool names them are ever removed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import asdict
@@ -44,6 +46,9 @@ _CACHEDIR_TAG = (
 _RACY_NS = 2_000_000_000  # file systems with coarse timestamps (FAT: 2 s)
 KEPT_CONFIGURATIONS = 8  # a project switches between a few (pre-commit, CI, `--select` runs); older ones go
 _CONFIG_FOLDER_NAME = "config"  # beside the configurations' folders (named by a hash) of each version
+_KEY_BYTES = 12
+_CONFIGURATION_FOLDER = re.compile(rf"[0-9a-f]{{{2 * _KEY_BYTES}}}")  # what key_for names a folder
+_VERSION_FOLDER = re.compile(r"[0-9][0-9A-Za-z.+!_-]*")  # a version number, as the package has one
 
 
 def _signature(path: str) -> list[int] | None:
@@ -72,7 +77,7 @@ class FindingsCache:
     @staticmethod
     def key_for(*parts: object) -> str:
         """A key for the effective configuration (everything that changes what is found)."""
-        return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+        return hashlib.blake2b(repr(parts).encode(), digest_size=_KEY_BYTES).hexdigest()
 
     def _load(self, shard: str) -> dict[str, dict[str, Any]]:
         try:
@@ -125,6 +130,7 @@ class FindingsCache:
     def save(self) -> None:
         """Write what changed, merged into what another process may have written meanwhile (pre-commit runs several)."""
         if not self._changed:
+            self._mark_used()
             return
         try:
             new_folder = not self.folder.is_dir()
@@ -139,18 +145,24 @@ class FindingsCache:
             pass  # a cache that cannot be written only costs speed (read-only checkout, full disk)
         self._changed.clear()
 
+    def _mark_used(self) -> None:
+        """A run that only replays entries writes nothing: its configuration's folder is still the one used last."""
+        try:
+            os.utime(self.folder)
+        except OSError:
+            pass  # no cache here (yet)
+
     def _forget_old_configurations(self) -> None:
-        """Remove the folders of all but the configurations saved to most recently (any tool version)."""
+        """Remove the folders of all but the configurations used most recently (any tool version)."""
+        versions = [folder for folder in _subfolders(self.directory) if _VERSION_FOLDER.fullmatch(folder.name)]
         folders = [
-            folder
-            for version in _subfolders(self.directory)
-            for folder in _subfolders(version)
-            if folder.name != _CONFIG_FOLDER_NAME
+            folder for version in versions for folder in _subfolders(version) if _CONFIGURATION_FOLDER.fullmatch(folder.name)
         ]
         for folder in _all_but_newest(folders, KEPT_CONFIGURATIONS, keep=self.folder):
             shutil.rmtree(folder, ignore_errors=True)
-        for version in _subfolders(self.directory):
-            if version.name != __version__ and all(folder.name == _CONFIG_FOLDER_NAME for folder in _subfolders(version)):
+        for version in versions:
+            left = {folder.name for folder in _subfolders(version)}
+            if version.name != __version__ and left <= {_CONFIG_FOLDER_NAME} and not _other_entries(version, left):
                 shutil.rmtree(version, ignore_errors=True)  # another version's last configuration went
 
     def _prepare_directory(self) -> None:
@@ -193,10 +205,19 @@ def _config_folder(root: Path) -> Path:
 
 
 def _subfolders(directory: Path) -> list[Path]:
+    """The folders in `directory`, not links to folders (removing a link's target would reach outside the cache)."""
     try:
         return [Path(entry.path) for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False)]
     except OSError:
         return []
+
+
+def _other_entries(directory: Path, folders: set[str]) -> bool:
+    """Whether `directory` holds anything but the given folders (a file, a link: not ours to remove)."""
+    try:
+        return any(entry.name not in folders for entry in os.scandir(directory))
+    except OSError:
+        return True
 
 
 def _all_but_newest(paths: list[Path], count: int, keep: Path) -> list[Path]:

@@ -93,29 +93,64 @@ def _backdate(path: Path, minutes: int) -> None:
     os.utime(path, ns=(stamp, stamp))
 
 
-def test_only_the_configurations_used_last_are_kept(project: Path) -> None:
+def test_only_the_configurations_used_last_are_kept(project: Path, tmp_path: Path) -> None:
     from banno_migrate import __version__
     from banno_migrate.cache import KEPT_CONFIGURATIONS
 
     (project / "app.py").write_text(LEGACY)
     cache = project / ".banno-migrate-cache"
-    # Another version's cache, and configurations used before: the oldest go first.
-    stale = cache / "0.0.1"
-    for name in ("0.0.1/old", "0.0.1/config"):
+    old_key, recent_key = "0" * 24, "1" * 24
+    # Another version's cache, used before: its configuration goes, with its parsed files.
+    for name in (f"0.0.1/{old_key}", "0.0.1/config"):
         (cache / name).mkdir(parents=True)
         _backdate(cache / name, 600)
-    selections = ["BM001", "BM002", "BM003", "BM004", "BM005", "BM006", "BM007", "BM008", "BM009", "BM001,BM002"]
+    # Another version's cache used a moment ago (pre-commit's pinned copy beside a venv's): it stays.
+    (cache / "0.0.2" / recent_key).mkdir(parents=True)
+    # What the tool did not make stays whatever its age: a folder of the user's, one in a version
+    # folder, and a link to a folder elsewhere that looks like a version's.
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / old_key).mkdir(parents=True)
+    (cache / "9.9.9").symlink_to(elsewhere, target_is_directory=True)
+    for name in ("notes", "0.0.3/mine", f"notes/{old_key}", f"0.0.4/{old_key}"):
+        (cache / name).mkdir(parents=True, exist_ok=True)
+        _backdate(cache / name, 900)
+    (cache / "0.0.4" / "README").write_text("a file of the user's\n")
+    _backdate(elsewhere / old_key, 900)
+    selections = ["BM001", "BM002", "BM003", "BM004", "BM005", "BM006", "BM007", "BM008", "BM009"]
+    first: set[Path] = set()
     for minutes, selection in enumerate(selections):
         banno_migrate("check", "--select", selection)
+        first = first or {folder for folder in (cache / __version__).iterdir() if folder.name != "config"}
         for folder in (cache / __version__).iterdir():
             if folder.name != "config":
                 _backdate(folder, minutes + 1)  # each older than the next run's
     folders = _configuration_folders(cache)
-    assert set(folders) == {__version__}  # the other version's last configuration went, its parsed files too
-    assert len(folders[__version__] - {"config"}) == KEPT_CONFIGURATIONS
-    banno_migrate("check", "--select", selections[-1])  # one of those kept: its entries are replayed, nothing goes
-    assert _configuration_folders(cache) == folders
-    assert not stale.exists()
+    assert not (cache / "0.0.1").exists()  # its configuration went, then its parsed files
+    assert (cache / "0.0.3" / "mine").is_dir() and (cache / "notes" / old_key).is_dir()
+    assert (elsewhere / old_key).is_dir() and (cache / "9.9.9").is_symlink()
+    assert not (cache / "0.0.4" / old_key).exists() and (cache / "0.0.4" / "README").is_file()
+    assert folders["0.0.2"] == {recent_key}
+    assert len(folders[__version__] - {"config"}) == KEPT_CONFIGURATIONS - 1  # and the other version's
+    assert len(first) == 1 and not first.pop().exists()  # the first of this version's, the oldest, went
+
+
+def test_a_run_that_only_replays_keeps_its_configuration(project: Path) -> None:
+    from banno_migrate import __version__
+    from banno_migrate.cache import KEPT_CONFIGURATIONS
+
+    app = project / "app.py"
+    app.write_text(LEGACY)
+    _age(app)
+    cache = project / ".banno-migrate-cache"
+    banno_migrate("check", "--select", "BM001")
+    (used,) = [folder for folder in (cache / __version__).iterdir() if folder.name != "config"]
+    for minutes, selection in enumerate(["BM002", "BM003", "BM004", "BM005", "BM006", "BM007", "BM008", "BM009"]):
+        for folder in (cache / __version__).iterdir():
+            _backdate(folder, 10)
+        assert banno_migrate("check", "--select", "BM001").code == 1  # replayed: nothing written
+        banno_migrate("check", "--select", selection)
+    assert used.is_dir()
+    assert len({folder.name for folder in (cache / __version__).iterdir()} - {"config"}) == KEPT_CONFIGURATIONS
 
 
 def test_only_the_configuration_files_parsed_last_are_kept(project: Path) -> None:
