@@ -30,5 +30,9 @@ def parse_and_scopes_only(source, path, catalog, request, file=None):  # type: i
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":  # spawned workers would import the real lint_source
+        sys.exit("bench/floor.py: needs workers started by fork (Linux)")
     lint.lint_source = parse_and_scopes_only  # the Python front end's entry point (languages/__init__.py)
     sys.exit(main(sys.argv[1:], prog_name="banno-migrate"))
