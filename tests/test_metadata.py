@@ -49,6 +49,83 @@ def test_the_same_parents_and_qualified_names_as_libcst(path: Path) -> None:
     assert named > 0
 
 
+def _described_scopes(module: cst.Module, scopes: object) -> dict[int, object]:
+    """Each scope, by the node that makes it: its kind, its assignments and its accesses, by node index."""
+    index = {id(node): number for number, node in enumerate(nodes_of(module))}
+    return {
+        index[id(node)]: (
+            type(scope).__name__,
+            sorted((assignment.name, index.get(id(assignment.node), -1)) for assignment in scope.assignments),
+            sorted((access.node.value, index.get(id(access.node), -1)) for access in scope.accesses),
+        )
+        for node, scope in scopes.items()  # type: ignore[attr-defined]
+        if scope is not None and id(node) in index and isinstance(node, (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda))
+    }
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_the_same_expression_contexts_and_scopes_as_libcst(path: Path) -> None:
+    """The contexts come from the parents loop; LibCST's scope analysis given them finds the same scopes."""
+    module, wrapper = _resolved(path)
+    theirs = dict(wrapper.resolve(libcst_metadata.ExpressionContextProvider))
+    ours = wrapper.resolve(metadata.ExpressionContextProvider)
+    assert ours is wrapper.resolve(metadata.ParentNodeProvider).contexts  # not LibCST's pass
+    assert dict(ours) == theirs and set(theirs.values()) >= {
+        libcst_metadata.ExpressionContext.LOAD,
+        libcst_metadata.ExpressionContext.STORE,
+    }
+    scopes = _described_scopes(module, wrapper.resolve(libcst_metadata.ScopeProvider))
+    assert _described_scopes(module, wrapper.resolve(metadata.ScopeProvider)) == scopes and scopes
+
+
+# Every place LibCST's expression-context pass treats on its own, and a few it does not.
+EVERY_CONTEXT = """
+import a.b as c, d
+from e import f as g
+x, *y = z[0], [w] = q.r = s[t] = u
+v: int = 1
+k += 2
+del k, q.r, s[t], (m, n)
+for (i, j) in pairs: print(i)
+async def h[T: int, *Ts, **P](p: T = d, *args: Ts, kw=(lambda l=1, *, o: l + o), **kwargs) -> P:
+    global x
+    async for n in aiter(): pass
+    async with open(p) as (fh, gh), other as hh: pass
+    return [a1 for a1, b1 in items if (c1 := a1)] + {k2: v2 for k2 in ks for v2 in k2}
+class C[U](Base, metaclass=M, **extra):
+    attr: U
+    def method(self, /, value=attr) -> None:
+        nonlocal_holder = self.value = value.attr.deep
+        try: pass
+        except (E1, E2) as err: raise err from None
+type Alias[V] = list[V]
+match command:
+    case {"k": [first, *rest]} | Point(x=first, y=rest) if first: pass
+    case str() as text: pass
+    case _: pass
+f"{x!r:>{width}} {y=}"
+"""
+
+
+def test_the_same_expression_contexts_and_scopes_in_every_construct() -> None:
+    module = cst.parse_module(EVERY_CONTEXT)
+    wrapper = libcst_metadata.MetadataWrapper(module, unsafe_skip_copy=True)
+    theirs = dict(wrapper.resolve(libcst_metadata.ExpressionContextProvider))
+    assert dict(wrapper.resolve(metadata.ExpressionContextProvider)) == theirs
+    assert set(theirs.values()) == set(libcst_metadata.ExpressionContext)
+    scopes = _described_scopes(module, wrapper.resolve(libcst_metadata.ScopeProvider))
+    assert _described_scopes(module, wrapper.resolve(metadata.ScopeProvider)) == scopes
+
+
+def test_expression_contexts_come_from_libcst_when_a_class_cannot_be_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    module, wrapper = _resolved(SOURCES[0])
+    monkeypatch.setattr(metadata, "reversed_child_fields", lambda kind: None)
+    assert wrapper.resolve(metadata.ParentNodeProvider).contexts is None
+    assert dict(wrapper.resolve(metadata.ExpressionContextProvider)) == dict(
+        wrapper.resolve(libcst_metadata.ExpressionContextProvider)
+    )
+
+
 def test_a_node_outside_the_module_has_no_names() -> None:
     _, wrapper = _resolved(SOURCES[0])
     assert wrapper.resolve(metadata.QualifiedNameProvider).get(cst.Name("elsewhere"), set()) == set()
@@ -94,8 +171,14 @@ def test_a_lint_resolves_our_providers_never_libcsts_twins(monkeypatch: pytest.M
     source = SourceText.decode(path.read_bytes())
     request = LintRequest(codes=frozenset(catalog.codes), enabled=frozenset(catalog.codes))
     assert lint.lint_source(source, "auth.py", catalog, request, path)
-    assert metadata.PositionProvider in resolved and metadata.ParentNodeProvider in resolved
-    twins = {libcst_metadata.PositionProvider, libcst_metadata.ParentNodeProvider, libcst_metadata.QualifiedNameProvider}
+    assert {metadata.PositionProvider, metadata.ParentNodeProvider, metadata.ExpressionContextProvider} <= set(resolved)
+    twins = {
+        libcst_metadata.PositionProvider,
+        libcst_metadata.ParentNodeProvider,
+        libcst_metadata.QualifiedNameProvider,
+        libcst_metadata.ExpressionContextProvider,
+        libcst_metadata.ScopeProvider,
+    }
     assert not twins & set(resolved)
 
 
@@ -104,4 +187,6 @@ def test_parents_of_a_node_class_whose_fields_cannot_be_read_come_from_libcsts_c
 ) -> None:
     module, wrapper = _resolved(SOURCES[0])
     monkeypatch.setattr(metadata, "reversed_child_fields", lambda kind: None)
-    assert metadata._parents(module, frozenset()) == dict(wrapper.resolve(libcst_metadata.ParentNodeProvider))
+    parents, order, contexts = metadata._index(module, frozenset())
+    assert parents == dict(wrapper.resolve(libcst_metadata.ParentNodeProvider))
+    assert order is None and contexts is None  # LibCST's walk and expression contexts then

@@ -619,6 +619,16 @@ def test_read_only_walks_tell_every_visitor_what_libcsts_walk_tells(program: str
     assert ours == theirs
 
 
+@FUZZ
+@given(program=st.one_of(GENERATED, DEFINITIONS))
+def test_the_parents_loop_finds_libcsts_expression_contexts(program: str) -> None:
+    from banno_migrate.analysis.metadata import ExpressionContextProvider as OurContexts
+
+    module = _parsed(program)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    assert dict(wrapper.resolve(OurContexts)) == dict(wrapper.resolve(ExpressionContextProvider))
+
+
 # --------------------------------------------------------------------------- positions by statement (analysis/positions.py)
 
 
