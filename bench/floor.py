@@ -20,7 +20,9 @@ from banno_migrate.cli import main
 
 
 def parse_and_scopes_only(source, path, catalog, request, file=None):  # type: ignore[no-untyped-def]
-    from libcst.metadata import MetadataWrapper, ScopeProvider
+    from libcst.metadata import MetadataWrapper
+
+    from banno_migrate.analysis.metadata import ScopeProvider  # LibCST's analysis, as a lint runs it
 
     analysed, _tree = lint._sliced(source, catalog, request)
     with lint._cycles_collected_after(), read_only_walks():

@@ -417,12 +417,46 @@ def test_visitor_methods_found_once_per_class_are_libcsts_for_every_rule_and_pro
         assert all(mine[name] == libcsts[name] for name in mine)
 
 
-def test_the_scope_analysis_is_walked_into_formatting_if_libcst_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Formatting is left out of LibCST's scope walk only while no assignment-like node is formatting."""
+def test_the_scope_analysis_is_walked_as_ever_if_libcst_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Formatting is left out of LibCST's scope walk, and leaving a node decided per class, only while its
+    visitor's `on_leave` is the one traversal.py knows and no assignment-like node is formatting."""
     from libcst.metadata import scope_provider
 
-    assert traversal._blind_to_formatting() == {scope_provider.ScopeVisitor}
-    monkeypatch.setattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", (*scope_provider._ASSIGNMENT_LIKE_NODES, cst.Comma))
-    assert traversal._blind_to_formatting() == frozenset()
+    visitor, assignment_like = scope_provider.ScopeVisitor, scope_provider._ASSIGNMENT_LIKE_NODES
+    assert traversal._known_scope_visitor() == (visitor, assignment_like)
+    monkeypatch.setattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", (*assignment_like, cst.BaseParenthesizableWhitespace))
+    assert traversal._known_scope_visitor() == (None, ())  # a formatting class among them
     monkeypatch.delattr(scope_provider, "_ASSIGNMENT_LIKE_NODES")
-    assert traversal._blind_to_formatting() == frozenset()
+    assert traversal._known_scope_visitor() == (None, ())
+    monkeypatch.setattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", assignment_like, raising=False)
+
+    def on_leave(self: object, original_node: cst.CSTNode) -> None:
+        self.provider.set_metadata(original_node, self.scope)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(visitor, "on_leave", on_leave)
+    assert traversal._known_scope_visitor() == (None, ())  # an `on_leave` that does something else
+
+
+def test_leaving_a_node_in_the_scope_analysis_is_decided_per_class() -> None:
+    from libcst.metadata import scope_provider
+
+    plan = traversal._plan(scope_provider.ScopeVisitor(None))  # type: ignore[arg-type]
+    assert plan is not None and plan.skipped is traversal.FORMATTING
+    leaving = {kind: plan.handlers_for(kind)[1] for kind in (cst.Name, cst.Arg, cst.Assign, cst.ClassDef, cst.Call)}
+    assert leaving[cst.Name] is leaving[cst.Arg] is traversal._record_scope
+    # assignment-like, or with a `leave_` method of the visitor's: its own `on_leave`
+    assert leaving[cst.Assign] is leaving[cst.ClassDef] is leaving[cst.Call] is traversal._on_leave
+
+
+def test_a_visitor_with_a_method_set_on_the_instance_is_walked_by_libcst() -> None:
+    """LibCST looks `visit_Name` up on the instance; the read-only walk plans from the class."""
+    module = cst.parse_module("a = b(c)\n")
+    seen: list[str] = []
+    instance_methods, plain = cst.CSTVisitor(), Calls()
+    instance_methods.visit_Name = lambda node: seen.append(node.value)  # type: ignore[method-assign]
+    with read_only_walks():
+        module.visit(plain)
+        module.visit(instance_methods)
+        assert traversal._READ_ONLY == {id(plain): plain}  # decided once per visitor in the block
+    assert seen == ["a", "b", "c"] and plain.calls
+    assert not traversal._READ_ONLY  # the block's visitors are not kept alive after it

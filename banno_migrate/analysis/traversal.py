@@ -14,9 +14,11 @@ Three walks are cut short, as no visitor can tell: a visitor with no method for
 any formatting node (whitespace, commas, operators: most of a tree) is not
 walked into them; nor is LibCST's scope analysis, whose own `on_leave` records
 each node's scope (no one asks the scope of a comma: half its walk was
-formatting); and a visitor whose only method is `visit_Module` (the batches of
-LibCST's scope and expression-context providers, which walk on their own) is
-not walked below the module.
+formatting), and which, on leaving a node that is neither assignment-like nor
+has a `leave_` method, only records it (one call, not four: its `on_leave` is
+checked to be the one known here); and a visitor whose only method is
+`visit_Module` (the batches of LibCST's scope and expression-context providers,
+which walk on their own) is not walked below the module.
 
 A batch told of nothing but entering nodes (and of leaving the module), as
 the lint's providers and rules mostly are, is not walked at all once the
@@ -89,25 +91,6 @@ FORMATTING = frozenset(
 _LEAVES = frozenset((cst.SimpleWhitespace, cst.Newline, cst.Comment, cst.ImportStar))  # formatting without children
 
 
-def _blind_to_formatting() -> frozenset[type]:
-    """Visitors with an `on_leave` of their own that does nothing anyone reads for formatting.
-
-    LibCST's scope analysis records, on leaving each node, the scope it is in, and counts the
-    assignment-like nodes. Should LibCST count a formatting node among those, its walk is left
-    whole; what its `on_leave` records for every other node, tests/test_traversal.py compares.
-    """
-    visitor = getattr(scope_provider, "ScopeVisitor", None)
-    assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
-    if visitor is None or not isinstance(assignment_like, tuple):
-        return frozenset()
-    if any(issubclass(kind, assignment_like) for kind in FORMATTING):
-        return frozenset()
-    return frozenset({visitor})
-
-
-_BLIND_TO_FORMATTING = _blind_to_formatting()
-
-
 def child_fields(kind: type[cst.CSTNode]) -> tuple[str, ...] | None:
     """The fields LibCST visits for a node class, in its order; None when they cannot be read."""
     try:
@@ -163,6 +146,58 @@ def _source_of(function: Callable[..., object]) -> str:
 
 Handler = Callable[[cst.CSTVisitor, cst.CSTNode], object]
 
+# LibCST's scope analysis: its visitor has an `on_leave` of its own, which records the scope each node
+# is in, counts the assignment-like nodes, then calls the visitor's `leave_<Class>` (LibCST's own). As
+# long as it is this one, formatting is left out of its walk (nothing asks the scope of a comma or of
+# whitespace, and no formatting node is assignment-like), and leaving any other node that is neither
+# assignment-like nor has a `leave_` method records its scope with one call instead of four.
+_SCOPE_VISITOR_ON_LEAVE = """
+def on_leave(self, original_node: cst.CSTNode) -> None:
+    self.provider.set_metadata(original_node, self.scope)
+    if isinstance(original_node, _ASSIGNMENT_LIKE_NODES):
+        self.scope._assignment_count += 1
+    super().on_leave(original_node)
+"""
+
+
+def _known_scope_visitor() -> tuple[type | None, tuple[type, ...]]:
+    """LibCST's scope visitor and its assignment-like classes, if its `on_leave` is the one above;
+    (None, ()) otherwise: its walk is then left as it is."""
+    visitor = getattr(scope_provider, "ScopeVisitor", None)
+    assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
+    if visitor is None or not isinstance(assignment_like, tuple) or visitor.__bases__ != (cst.CSTVisitor,):
+        return None, ()
+    try:
+        source = _source_of(visitor.on_leave)
+    except (OSError, TypeError):
+        return None, ()
+    if _code_lines(source) != _code_lines(_SCOPE_VISITOR_ON_LEAVE):
+        return None, ()
+    if any(issubclass(kind, assignment_like) for kind in FORMATTING):
+        return None, ()
+    return visitor, assignment_like
+
+
+def _code_lines(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if line.strip()]
+
+
+def _scope_exit(visitor_class: type, kind: type[cst.CSTNode]) -> Handler:
+    """What LibCST's scope visitor does on leaving a node of `kind`: record its scope, and only then
+    (an assignment-like node, a `leave_` method) anything more, by its own `on_leave`."""
+    if issubclass(kind, _ASSIGNMENT_LIKE) or f"leave_{kind.__name__}" in _visitor_methods(visitor_class):
+        return _on_leave
+    return _record_scope
+
+
+def _record_scope(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
+    visitor.provider.set_metadata(node, visitor.scope)  # type: ignore[attr-defined]
+
+
+
+
+_SCOPE_VISITOR, _ASSIGNMENT_LIKE = _known_scope_visitor()
+
 
 class _Plan:
     """How to walk for one visitor: its attribute hooks, the node classes it need not be walked into,
@@ -206,9 +241,11 @@ def _plan(visitor: cst.CSTVisitor) -> _Plan | None:
     if custom_hooks:
         return None
     own_entry, own_exit = kind.on_visit is not cst.CSTVisitor.on_visit, kind.on_leave is not cst.CSTVisitor.on_leave
+    if kind is _SCOPE_VISITOR and not own_entry:
+        return _plan_for(_visitor_methods(kind), False, partial(_method_entry, kind), partial(_scope_exit, kind))
     return _plan_for(
         _visitor_methods(kind),
-        (own_entry or own_exit) and kind not in _BLIND_TO_FORMATTING,
+        own_entry or own_exit,
         _generic_entry if own_entry else partial(_method_entry, kind),
         _generic_exit if own_exit else partial(_method_exit, kind),
     )
@@ -294,7 +331,7 @@ def _batch_methods(prefix: str, methods: Mapping[str, list[Callable[[cst.CSTNode
 
 def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> object:
     """`CSTNode.visit`, without the rebuilding, for a read-only visitor."""
-    if not isinstance(visitor, cst.CSTVisitor) or any(name.startswith(("visit_", "leave_")) for name in vars(visitor)):
+    if not _reads_only(visitor):
         return _LIBCST_VISIT(node, visitor)  # a transformer uses the rebuilt nodes; methods set on an instance
     plan = _plan(visitor) if isinstance(visitor, _BatchedCSTVisitor) else _cached_plan(type(visitor), visitor)
     if plan is None:
@@ -307,6 +344,23 @@ def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor | cst.CSTTransformer) -> o
     else:
         _walk(node, visitor, plan)
     return node
+
+
+_READ_ONLY: dict[int, cst.CSTVisitor] = {}  # visitor id -> the visitor (kept alive: the id stays its own)
+
+
+def _reads_only(visitor: cst.CSTVisitor | cst.CSTTransformer) -> bool:
+    """A visitor, not a transformer, whose methods are its class's (none set on the instance).
+
+    Decided on its first walk in the block: LibCST's scope analysis walks each function
+    and class by itself, tens of thousands of walks of one visitor per lint.
+    """
+    if _READ_ONLY.get(id(visitor)) is visitor:
+        return True
+    if not isinstance(visitor, cst.CSTVisitor) or any(name.startswith(("visit_", "leave_")) for name in vars(visitor)):
+        return False
+    _READ_ONLY[id(visitor)] = visitor
+    return True
 
 
 # Module id -> its nodes in walk order, formatting left out. Each list starts with its module and so
@@ -456,7 +510,8 @@ def read_only_walks() -> Iterator[None]:
     finally:
         _open_blocks -= 1
         if not _open_blocks:
-            _ORDERS.clear()  # the trees of the block are not kept alive by it
+            _ORDERS.clear()  # the trees and visitors of the block are not kept alive by it
+            _READ_ONLY.clear()
         cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors = visit, get_visitors  # type: ignore[method-assign]
         if _ASSIGNMENT_LIKE_STAND_IN is not None:
             scope_provider._ASSIGNMENT_LIKE_NODES = assignment_like
