@@ -8,12 +8,14 @@ string never pays for it.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from banno_migrate.catalog import Catalog, load_catalog
+from banno_migrate.collector import collector_paused
 from banno_migrate.findings import FileError, Finding
 from banno_migrate.languages import PYTHON, FileTypes, Language, LintRequest, lint_file
 from banno_migrate.prefilter import Prefilter
@@ -136,19 +138,27 @@ def _run(
     reports: list[FileReport] = []
     triage = _Triage(options, Prefilter(catalog, options.rule_options.extra_claims), cache)
     runner = _Runner(work, options, catalog)
-    for path in paths:
-        outcome = triage(path)
-        if isinstance(outcome, _Job):
-            runner.add(outcome)
-        else:
-            reports.append(outcome)
+    # Reading and prefiltering make a report or a job per file, and the pool's start a front end's
+    # modules: all kept to the end of the run, no cycles. The collector is held off meanwhile, and
+    # then kept from scanning them (a collection of them all was half of this process's collector time).
+    with collector_paused():
+        for path in paths:
+            outcome = triage(path)
+            if isinstance(outcome, _Job):
+                runner.add(outcome)
+            else:
+                reports.append(outcome)
+                progress(1)
+        gc.freeze()
+    try:
+        for job, report in runner.results():
+            reports.append(report)
+            if cache is not None:
+                error = report.error.message if report.error else None
+                cache.store(job.target, job.data, report.findings, error, report.dependencies)
             progress(1)
-    for job, report in runner.results():
-        reports.append(report)
-        if cache is not None:
-            error = report.error.message if report.error else None
-            cache.store(job.target, job.data, report.findings, error, report.dependencies)
-        progress(1)
+    finally:
+        gc.unfreeze()  # the caller's objects are the collector's again
     return sorted(reports, key=lambda report: report.display)
 
 
@@ -197,6 +207,7 @@ _worker_catalog: Catalog | None = None  # set once in each worker process
 def _init_worker(catalog: Catalog) -> None:
     global _worker_catalog
     _worker_catalog = catalog
+    gc.enable()  # forked while the main process held the collector off: each lint's cycles must go
 
 
 def _in_worker(work: _Work, job: _Job, options: RunOptions) -> FileReport:

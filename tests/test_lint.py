@@ -58,3 +58,38 @@ def test_a_collector_turned_off_by_the_caller_stays_off(collector_seen_by_the_pa
     assert _lint(LEGACY_AUTH.read_bytes())
     assert collector_seen_by_the_parser == [False]
     assert not gc.isenabled()
+
+
+def test_a_run_holds_the_collector_off_while_it_reads_files_and_gives_it_back_unfrozen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from banno_migrate import engine
+    from banno_migrate.selection import RuleSelection
+
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    (tmp_path / "auth.py").write_bytes(LEGACY_AUTH.read_bytes())
+    seen: list[tuple[bool, int]] = []
+    triage = engine._Triage.__call__
+
+    def recording_triage(self: object, path: Path) -> object:
+        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        return triage(self, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine._Triage, "__call__", recording_triage)
+    gc.enable()
+    options = engine.RunOptions(selection=RuleSelection(frozenset(load_catalog().codes), tmp_path), jobs=1)
+    reports = engine.check_files(sorted(tmp_path.glob("*.py")), options)
+    assert [(report.path.name, bool(report.findings)) for report in reports] == [("auth.py", True), ("clean.py", False)]
+    assert [enabled for enabled, _ in seen] == [False, False]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_worker_collects_cycles_though_forked_with_the_collector_off() -> None:
+    from banno_migrate import engine
+
+    gc.disable()
+    try:
+        engine._init_worker(load_catalog())
+        assert gc.isenabled()
+    finally:
+        gc.enable()
