@@ -17,18 +17,23 @@ import sys
 from banno_migrate import lint
 from banno_migrate.analysis.traversal import read_only_walks
 from banno_migrate.cli import main
+from banno_migrate.collector import collector_paused
 
 
 def parse_and_scopes_only(source, path, catalog, request, file=None):  # type: ignore[no-untyped-def]
+    with collector_paused():  # as the lint holds it off
+        _parse_and_scopes(source, catalog, request)
+    return []
+
+
+def _parse_and_scopes(source, catalog, request):  # type: ignore[no-untyped-def]
     from libcst.metadata import MetadataWrapper
 
     from banno_migrate.analysis.metadata import ScopeProvider  # LibCST's analysis, as a lint runs it
 
     analysed, _tree = lint._sliced(source, catalog, request)
-    with lint._cycles_collected_after(), read_only_walks():
-        module = lint.parse(analysed.text)
-        MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
-    return []
+    with read_only_walks():
+        MetadataWrapper(lint.parse(analysed.text), unsafe_skip_copy=True).resolve(ScopeProvider)
 
 
 if __name__ == "__main__":
