@@ -170,7 +170,7 @@ def _index(
         for name in fields if fields is not None else ():
             value = getattr(node, name)
             value_kind = value.__class__
-            if field_contexts is None:
+            if field_contexts is None or context is None:  # below a field LibCST does not visit: no context
                 child_context = context
             else:
                 child_context = field_contexts.get(name)
