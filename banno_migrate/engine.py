@@ -140,7 +140,9 @@ def _run(
     runner = _Runner(work, options, catalog)
     # Reading and prefiltering make a report or a job per file, and the pool's start a front end's
     # modules: all kept to the end of the run, no cycles. The collector is held off meanwhile, and
-    # then kept from scanning them (a collection of them all was half of this process's collector time).
+    # then kept from scanning them (a collection of them all was half of this process's collector
+    # time), unless the caller has frozen objects of its own: unfreezing would give those back too.
+    freezing = gc.get_freeze_count() == 0
     with collector_paused():
         for path in paths:
             outcome = triage(path)
@@ -149,7 +151,8 @@ def _run(
             else:
                 reports.append(outcome)
                 progress(1)
-        gc.freeze()
+        if freezing:
+            gc.freeze()
     try:
         for job, report in runner.results():
             reports.append(report)
@@ -158,7 +161,8 @@ def _run(
                 cache.store(job.target, job.data, report.findings, error, report.dependencies)
             progress(1)
     finally:
-        gc.unfreeze()  # the caller's objects are the collector's again
+        if freezing:
+            gc.unfreeze()  # the caller's objects are the collector's again
     return sorted(reports, key=lambda report: report.display)
 
 

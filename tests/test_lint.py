@@ -68,20 +68,41 @@ def test_a_run_holds_the_collector_off_while_it_reads_files_and_gives_it_back_un
 
     (tmp_path / "clean.py").write_text("x = 1\n")
     (tmp_path / "auth.py").write_bytes(LEGACY_AUTH.read_bytes())
-    seen: list[tuple[bool, int]] = []
-    triage = engine._Triage.__call__
+    seen: list[bool] = []
+    frozen_while_linting: list[bool] = []
+    triage, check_job = engine._Triage.__call__, engine._check_job
 
     def recording_triage(self: object, path: Path) -> object:
-        seen.append((gc.isenabled(), gc.get_freeze_count()))
+        seen.append(gc.isenabled())
         return triage(self, path)  # type: ignore[arg-type]
 
+    def recording_check_job(*args: object) -> object:
+        frozen_while_linting.append(gc.get_freeze_count() > 0)
+        return check_job(*args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(engine._Triage, "__call__", recording_triage)
+    monkeypatch.setattr(engine, "_check_job", recording_check_job)
     gc.enable()
     options = engine.RunOptions(selection=RuleSelection(frozenset(load_catalog().codes), tmp_path), jobs=1)
     reports = engine.check_files(sorted(tmp_path.glob("*.py")), options)
     assert [(report.path.name, bool(report.findings)) for report in reports] == [("auth.py", True), ("clean.py", False)]
-    assert [enabled for enabled, _ in seen] == [False, False]
+    assert seen == [False, False] and frozen_while_linting == [True]
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_run_leaves_a_callers_frozen_objects_frozen(tmp_path: Path) -> None:
+    from banno_migrate import engine
+    from banno_migrate.selection import RuleSelection
+
+    (tmp_path / "auth.py").write_bytes(LEGACY_AUTH.read_bytes())
+    options = engine.RunOptions(selection=RuleSelection(frozenset(load_catalog().codes), tmp_path), jobs=1)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert engine.check_files([tmp_path / "auth.py"], options)[0].findings
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_worker_collects_cycles_though_forked_with_the_collector_off() -> None:

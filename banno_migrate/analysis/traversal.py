@@ -194,8 +194,6 @@ def _record_scope(visitor: cst.CSTVisitor, node: cst.CSTNode) -> None:
     visitor.provider.set_metadata(node, visitor.scope)  # type: ignore[attr-defined]
 
 
-
-
 _SCOPE_VISITOR, _ASSIGNMENT_LIKE = _known_scope_visitor()
 
 
