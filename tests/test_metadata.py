@@ -12,7 +12,7 @@ from libcst.metadata.base_provider import LazyValue
 import banno_migrate
 from banno_migrate.analysis import metadata
 from banno_migrate.analysis.traversal import read_only_walks
-from cst_nodes import nodes_of
+from cst_nodes import described_scopes, nodes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 # Varied real code: the example apps, this package, and LibCST's own sources (big classes, nested scopes,
@@ -50,28 +50,6 @@ def test_the_same_parents_and_qualified_names_as_libcst(path: Path) -> None:
     assert named > 0
 
 
-def _described_scopes(module: cst.Module, scopes: object) -> dict[int, object]:
-    """Each scope, by the node that makes it: its kind, its assignments and its accesses (with what
-    each refers to), by node index."""
-    index = {id(node): number for number, node in enumerate(nodes_of(module))}
-    return {
-        index[id(node)]: (
-            type(scope).__name__,
-            sorted((assignment.name, index.get(id(assignment.node), -1)) for assignment in scope.assignments),
-            sorted(
-                (
-                    access.node.value,
-                    index.get(id(access.node), -1),
-                    sorted(index.get(id(getattr(referent, "node", None)), -1) for referent in access.referents),
-                )
-                for access in scope.accesses
-            ),
-        )
-        for node, scope in scopes.items()  # type: ignore[attr-defined]
-        if scope is not None and id(node) in index and isinstance(node, (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda))
-    }
-
-
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_the_same_expression_contexts_and_scopes_as_libcst(path: Path) -> None:
     """The contexts come from the parents loop; LibCST's scope analysis given them finds the same scopes."""
@@ -83,9 +61,9 @@ def test_the_same_expression_contexts_and_scopes_as_libcst(path: Path) -> None:
         libcst_metadata.ExpressionContext.LOAD,
         libcst_metadata.ExpressionContext.STORE,
     }
-    scopes = _described_scopes(module, wrapper.resolve(libcst_metadata.ScopeProvider))
+    scopes = described_scopes(module, wrapper.resolve(libcst_metadata.ScopeProvider))
     with read_only_walks():  # as a lint runs it
-        assert _described_scopes(module, wrapper.resolve(metadata.ScopeProvider)) == scopes and scopes
+        assert described_scopes(module, wrapper.resolve(metadata.ScopeProvider)) == scopes and scopes
 
 
 # Every place LibCST's expression-context pass treats on its own, and a few it does not.
@@ -129,9 +107,9 @@ def test_the_same_expression_contexts_and_scopes_in_every_construct() -> None:
     theirs = dict(wrapper.resolve(libcst_metadata.ExpressionContextProvider))
     assert dict(wrapper.resolve(metadata.ExpressionContextProvider)) == theirs
     assert set(theirs.values()) == set(libcst_metadata.ExpressionContext)
-    scopes = _described_scopes(module, wrapper.resolve(libcst_metadata.ScopeProvider))
+    scopes = described_scopes(module, wrapper.resolve(libcst_metadata.ScopeProvider))
     with read_only_walks():  # as a lint runs it
-        assert _described_scopes(module, wrapper.resolve(metadata.ScopeProvider)) == scopes
+        assert described_scopes(module, wrapper.resolve(metadata.ScopeProvider)) == scopes
 
 
 def test_expression_contexts_come_from_libcst_when_a_class_cannot_be_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,7 @@ import banno_migrate
 from banno_migrate.analysis import traversal
 from banno_migrate.analysis.metadata import ParentNodeProvider
 from banno_migrate.analysis.traversal import child_fields, read_only_walks
-from cst_nodes import nodes_of
+from cst_nodes import described_scopes, nodes_of
 from walk_recorders import (
     BatchMember,
     Calls,
@@ -130,17 +130,6 @@ def test_scopes_and_expression_contexts_as_libcsts(name: str) -> None:
         nodes = {id(node): index for index, node in enumerate(nodes_of(module))}
         scopes = wrapper.resolve(ScopeProvider)
         contexts = wrapper.resolve(ExpressionContextProvider)
-        described_scopes = {
-            f"{nodes[id(node)]}": (
-                type(scope).__name__,
-                sorted((assignment.name, nodes.get(id(assignment.node), -1)) for assignment in scope.assignments),
-                sorted((access.node.value, nodes.get(id(access.node), -1)) for access in scope.accesses),
-            )
-            for node, scope in scopes.items()
-            # (the scope analysis parses string annotations: nodes of their own, outside the module)
-            if scope is not None and isinstance(node, (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda))
-            and id(node) in nodes
-        }
         described_contexts = {f"{nodes[id(node)]}": context.name for node, context in contexts.items() if id(node) in nodes}
         scope_of_every_node = {  # but formatting, whose scope no one asks (the walk leaves most of it out)
             nodes[id(node)]: (type(scope).__name__, nodes.get(id(getattr(scope, "node", module)), -1)) if scope else None
@@ -148,7 +137,7 @@ def test_scopes_and_expression_contexts_as_libcsts(name: str) -> None:
             if id(node) in nodes and type(node) not in traversal.FORMATTING
         }
         formatting = sum(type(node) in traversal.FORMATTING for node in scopes if id(node) in nodes)
-        return (described_scopes, described_contexts, scope_of_every_node), formatting
+        return (described_scopes(module, scopes), described_contexts, scope_of_every_node), formatting
 
     theirs, their_formatting = resolved()
     with read_only_walks():
