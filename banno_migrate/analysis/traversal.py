@@ -39,8 +39,7 @@ node, and calls a no-op stub where there is no method): a node the visitor
 has no method for costs it no call at all.
 
 LibCST also finds a batched visitor's methods with `inspect.getmembers` on every
-instance, and its scope analysis tests every node against a tuple of 18 ABCs;
-within the block, both are answered once per class.
+instance; within the block, they are found once per class.
 """
 
 from __future__ import annotations
@@ -456,52 +455,18 @@ def _visitor_methods(kind: type) -> tuple[str, ...]:
         return names
 
 
-class _TestedOncePerClass(type):
-    """`isinstance(node, cls)` answered from a table kept per node class.
-
-    LibCST's node classes are ABCs: each `isinstance` against one is a call into
-    `ABCMeta.__instancecheck__`. LibCST's scope analysis, on leaving every node, tests
-    it against a tuple of 18 of them (`_ASSIGNMENT_LIKE_NODES`): a third of the
-    analysis. A class of this kind stands for such a tuple, with the same answers.
-    """
-
-    _classes: tuple[type, ...]
-    _answers: dict[type, bool]
-
-    def __instancecheck__(cls, instance: object) -> bool:
-        kind = instance.__class__
-        try:
-            return cls._answers[kind]
-        except KeyError:
-            answer = cls._answers[kind] = issubclass(kind, cls._classes)
-            return answer
-
-
-def _stand_in(classes: object) -> tuple[type] | None:
-    """The stand-in for LibCST's tuple; None for a LibCST without it (it is private): its own test stays."""
-    if not isinstance(classes, tuple):
-        return None
-    return (_TestedOncePerClass("AssignmentLike", (), {"_classes": classes, "_answers": {}}),)
-
-
-_ASSIGNMENT_LIKE_STAND_IN = _stand_in(getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None))
-
-
 @contextmanager
 def read_only_walks() -> Iterator[None]:
-    """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it, a batch's
-    visitor methods are found once per class, and LibCST's scope analysis tests each node class once.
-    What was there before the block is put back after it (blocks may nest)."""
+    """Within the block, every `CSTVisitor` walk reads the tree instead of rebuilding it, and a batch's
+    visitor methods are found once per class. What was there before the block is put back after it
+    (blocks may nest)."""
     if _BatchedCSTVisitor is None:
         yield
         return
     global _open_blocks
     visit, get_visitors = cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors
-    assignment_like = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
     cst.CSTNode.visit = _visit  # type: ignore[method-assign]
     cst.BatchableCSTVisitor.get_visitors = _get_visitors  # type: ignore[method-assign]
-    if _ASSIGNMENT_LIKE_STAND_IN is not None:
-        scope_provider._ASSIGNMENT_LIKE_NODES = _ASSIGNMENT_LIKE_STAND_IN
     _open_blocks += 1
     try:
         yield
@@ -511,5 +476,3 @@ def read_only_walks() -> Iterator[None]:
             _ORDERS.clear()  # the trees and visitors of the block are not kept alive by it
             _READ_ONLY.clear()
         cst.CSTNode.visit, cst.BatchableCSTVisitor.get_visitors = visit, get_visitors  # type: ignore[method-assign]
-        if _ASSIGNMENT_LIKE_STAND_IN is not None:
-            scope_provider._ASSIGNMENT_LIKE_NODES = assignment_like
