@@ -161,8 +161,7 @@ class FindingsCache:
         for folder in _all_but_newest(folders, KEPT_CONFIGURATIONS, keep=self.folder):
             shutil.rmtree(folder, ignore_errors=True)
         for version in versions:
-            left = {folder.name for folder in _subfolders(version)}
-            if version.name != __version__ and left <= {_CONFIG_FOLDER_NAME} and not _other_entries(version, left):
+            if version.name != __version__ and _holds_only_parsed_configurations(version):
                 shutil.rmtree(version, ignore_errors=True)  # another version's last configuration went
 
     def _prepare_directory(self) -> None:
@@ -212,12 +211,13 @@ def _subfolders(directory: Path) -> list[Path]:
         return []
 
 
-def _other_entries(directory: Path, folders: set[str]) -> bool:
-    """Whether `directory` holds anything but the given folders (a file, a link: not ours to remove)."""
+def _holds_only_parsed_configurations(version: Path) -> bool:
+    """Whether a version's folder holds nothing but its parsed configuration files (a file, a link
+    or another folder is not ours to remove)."""
     try:
-        return any(entry.name not in folders for entry in os.scandir(directory))
+        return all(entry.name == _CONFIG_FOLDER_NAME and entry.is_dir(follow_symlinks=False) for entry in os.scandir(version))
     except OSError:
-        return True
+        return False
 
 
 def _all_but_newest(paths: list[Path], count: int, keep: Path) -> list[Path]:
