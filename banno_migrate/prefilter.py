@@ -22,6 +22,7 @@ case instead (the same matches, five times faster than matching each byte in eit
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -33,10 +34,10 @@ from banno_migrate.catalog import Catalog, RuleSpec
 _QUOTES = (b'"', b"'")
 _IGNORE_CASE = b"(?i)"
 # Escapes that match the same bytes in either case (`\S`, `\(`); a byte's code (`\x41`) does not.
-_CASELESS_ESCAPE = re.compile(rb"\\[^0-9x]")
+_CASELESS_ESCAPE = rb"\\[^0-9x]"  # (patterns, not compiled: only a file that gets as far as `requires` needs them)
 # What may tell cases apart: an upper-case letter, another escape, a flag, or a character class
 # (`[@-_]` holds the upper-case letters without naming one).
-_CASED = re.compile(rb"[A-Z]|\\|\(\?[a-zA-Z-]|\[")
+_CASED = rb"[A-Z]|\\|\(\?[a-zA-Z-]|\["
 
 
 class _Requirement:
@@ -49,7 +50,7 @@ class _Requirement:
         body = text[len(_IGNORE_CASE) :]
         # `(?i)` before lower-case letters alone matches the same bytes made lower case, where
         # the engine need not try both cases of every byte.
-        self.in_lower_case = text.startswith(_IGNORE_CASE) and not _CASED.search(_CASELESS_ESCAPE.sub(b"", body))
+        self.in_lower_case = text.startswith(_IGNORE_CASE) and not re.search(_CASED, re.sub(_CASELESS_ESCAPE, b"", body))
         self.pattern = re.compile(body, pattern.flags & ~re.IGNORECASE) if self.in_lower_case else pattern
 
 
@@ -65,11 +66,20 @@ class Prefilter:
             code: frozenset(group[0] for group in spec.triggers) | (set(self._claims) if spec.triggers_include_claims else set())
             for code, spec in catalog.rules.items()
         }
-        self._name_ends = {  # each whole-name trigger as the end of a name: not followed by a letter, digit or `_`
+
+    # Regular expressions compiled when a file first gets as far as needing them: a run over files
+    # without any trigger string (a pre-commit run on one clean file) compiles none.
+    @functools.cached_property
+    def _name_ends(self) -> dict[str, dict[bytes, re.Pattern[bytes]]]:
+        """Each whole-name trigger as the end of a name: not followed by a letter, digit or `_`."""
+        return {
             code: {name: re.compile(re.escape(name) + rb"(?!\w)") for name in spec.whole_name_triggers}
-            for code, spec in catalog.rules.items()
+            for code, spec in self._specs.items()
         }
-        self._requires = {code: tuple(map(_Requirement, spec.requires)) for code, spec in catalog.rules.items()}
+
+    @functools.cached_property
+    def _requires(self) -> dict[str, tuple[_Requirement, ...]]:
+        return {code: tuple(map(_Requirement, spec.requires)) for code, spec in self._specs.items()}
 
     def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
         """The rules among `codes` that could find something in `data` (the file at `path`)."""

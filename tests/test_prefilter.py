@@ -387,3 +387,12 @@ def test_a_requirement_that_may_tell_cases_apart_looks_in_the_bytes_as_they_are(
     assert not requirement.in_lower_case and requirement.pattern.pattern == pattern
     for sample in (b"API", b"Api", b"api", b"aPI", b"{pi", b"@PI"):
         assert _Presence(sample, frozenset()).matches(requirement) is (re.search(pattern, sample) is not None)
+
+
+def test_a_file_without_any_trigger_string_compiles_no_regular_expression() -> None:
+    """The pre-commit run on one clean file pays for no `requires` or whole-name pattern."""
+    prefilter = Prefilter(CATALOG)
+    assert prefilter.candidates(b"x = 1\n", frozenset(CATALOG.codes)) == frozenset()
+    assert "_requires" not in vars(prefilter) and "_name_ends" not in vars(prefilter)
+    assert prefilter.candidates(b"params = {'response_type': 'token'}\n", frozenset({"BM003"})) == {"BM003"}
+    assert "_name_ends" in vars(prefilter) and "_requires" in vars(prefilter)
