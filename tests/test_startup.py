@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("libcst", "libcst.matchers", "jinja2", "tree_sitter", "pathspec", "concurrent.futures", "tempfile")
+HEAVY = ("libcst", "libcst.matchers", "jinja2", "tree_sitter", "pathspec", "concurrent.futures", "tempfile", "shutil")
 
 
 def _imported_by_check(path: Path, *options: str, exit_code: int) -> set[str]:
