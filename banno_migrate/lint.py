@@ -17,6 +17,7 @@ from libcst.metadata import CodeRange, MetadataWrapper
 from banno_migrate.analysis.claims import ClaimSourceProvider
 from banno_migrate.analysis.imports import ProjectModules
 from banno_migrate.analysis.metadata import PositionProvider
+from banno_migrate.analysis.parsing import parse_module
 from banno_migrate.analysis.positions import ModuleCode
 from banno_migrate.analysis.strings import StringValueProvider
 from banno_migrate.analysis.traversal import read_only_walks
@@ -35,7 +36,7 @@ from banno_migrate.suppressions import may_hold_suppressions, parse_comment
 
 def parse(text: str) -> cst.Module:
     try:
-        return cst.parse_module(text)
+        return parse_module(text)
     except cst.ParserSyntaxError as exc:
         raise SourceError(f"cannot parse: {exc.message} (line {exc.raw_line}, column {exc.raw_column + 1})") from None
     except (cst.CSTLogicError, RecursionError, MemoryError) as exc:
