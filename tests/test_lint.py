@@ -114,3 +114,30 @@ def test_a_worker_collects_cycles_though_forked_with_the_collector_off() -> None
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("code", "generated"),
+    [
+        pytest.param('PATTERN = "\\\\d+\\n"\nSCOPE = "openid banno"\n', False, id="escapes_in_strings"),
+        pytest.param('X = (1 + \\\n    2)\nSCOPE = "openid banno"\n', False, id="continuation_after_code"),
+        pytest.param('X = 1\n\\\nSCOPE = "openid banno"\n', True, id="line_starting_with_a_backslash"),
+        pytest.param('if X:\r    Y = 1\r    \\\r    SCOPE = "openid banno"\r', True, id="same_after_a_lone_carriage_return"),
+        pytest.param('X = 1\n\x0cSCOPE = "openid banno"\n', True, id="form_feed"),
+    ],
+)
+def test_libcsts_code_is_generated_only_where_it_may_leave_characters_out(
+    monkeypatch: pytest.MonkeyPatch, code: str, generated: bool
+) -> None:
+    asked: list[str] = []
+    with_libcst_code = SourceText.with_libcst_code
+
+    def recording(self: SourceText, libcst_code: str) -> SourceText:
+        asked.append(libcst_code)
+        return with_libcst_code(self, libcst_code)
+
+    monkeypatch.setattr(SourceText, "with_libcst_code", recording)
+    findings = _lint(code.encode())
+    assert [finding.rule for finding in findings] == ["BM004"]  # type: ignore[attr-defined]
+    assert findings[0].line == len(code.replace("\r\n", "\n").replace("\r", "\n").split("\n")) - 1  # type: ignore[attr-defined]
+    assert len(asked) == generated

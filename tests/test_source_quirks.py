@@ -174,6 +174,8 @@ LONE_BACKSLASHES = [
     pytest.param("\\\nURL = {url}\n", id="backslash_first_line_of_the_file"),
     pytest.param("if x:\n    y = 1\n    \\\n    SCOPE = {scope}\n", id="backslash_in_a_block"),
     pytest.param("# note\\\n\\\n\\\nURL = {url}\nSCOPE = {scope}\n", id="backslash_two_after_a_comment"),
+    pytest.param("x = 1\r\\\rpass\rSCOPE = {scope}\r", id="backslash_after_a_lone_carriage_return"),
+    pytest.param("if x:\r\n    y = 1\r\n    \\\r\n    URL = {url}\r\n", id="backslash_after_blanks_and_crlf"),
 ]
 
 
