@@ -124,7 +124,7 @@ def check(baseline_path: Path | None, write_baseline_path: Path | None, **option
     from banno_migrate.engine import check_files
 
     run = _prepare(options)
-    reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options))
+    reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options), real_paths=run.real_paths)
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if write_baseline_path is not None:
         from banno_migrate.baseline import Baseline
@@ -152,7 +152,7 @@ def fix(diff: bool, unsafe_fixes: bool, **options: Any) -> int:
 
     run = _prepare(options, unsafe_fixes=unsafe_fixes, write=not diff)
     with _progress_bar(len(run.files), "Fixing") as progress:
-        reports = fix_files(run.files, run.options, run.catalog, progress)
+        reports = fix_files(run.files, run.options, run.catalog, progress, real_paths=run.real_paths)
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if diff:
         _echo_output(_unified_diff(reports), options["output"])
@@ -183,7 +183,7 @@ def report(html_path: Path, sarif_path: Path | None, json_path: Path | None, bas
     from banno_migrate.reporters import html, json as json_report, sarif
 
     run = _prepare(options)
-    reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options))
+    reports = check_files(run.files, run.options, run.catalog, cache=_cache(run, options), real_paths=run.real_paths)
     summary = _summarise(reports, run, discovery_errors=run.discovery_errors)
     if baseline_path is not None:
         _apply_baseline(summary, baseline_path, reports)
@@ -249,6 +249,7 @@ class _Run:
     """What check, fix and report share: the files found, how to lint them, and the catalog."""
 
     files: list[Path]
+    real_paths: list[str]  # where each file really is, from discovery
     discovery_errors: list[Any]
     options: Any  # engine.RunOptions (not imported here: the start-up path stays light)
     catalog: Any  # catalog.Catalog
@@ -306,7 +307,7 @@ def _prepare(options: dict[str, Any], *, unsafe_fixes: bool = False, write: bool
         write=write,
         file_types=file_types,
     )
-    return _Run(discovered.files, discovered.errors, run_options, catalog, settings)
+    return _Run(discovered.files, discovered.real_paths, discovered.errors, run_options, catalog, settings)
 
 
 def _for_people() -> bool:

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -64,6 +64,9 @@ class DiscoveryError:
 class Discovered:
     files: list[Path]
     errors: list[DiscoveryError]
+    # Where each file really is (`str(file.resolve())`), in the order of `files`: the walk knows it
+    # already, and the cache and fix need it (a file's resolved path would cost an lstat per file).
+    real_paths: list[str] = field(default_factory=list)
 
 
 class _Patterns:
@@ -135,6 +138,10 @@ def _real(path: Path | str) -> str:
     return Path(os.path.realpath(path)).as_posix()
 
 
+def _native(real: str) -> str:
+    return real if os.sep == "/" else str(Path(real))
+
+
 def _prefix(real_dir: str) -> str:
     return real_dir if real_dir.endswith("/") else f"{real_dir}/"
 
@@ -200,9 +207,11 @@ class _Finder:
         self._dir_root_prefixes = [_prefix(real) for _, real in dir_roots]
         for path, real in dir_roots:
             self._walk(path, real)
-        files = sorted((shown for _, _, shown in self._found.values()), key=Path.as_posix)
+        found = sorted((posix, shown, real) for real, (_, posix, shown) in self._found.items())
         errors = sorted(self._errors, key=lambda error: error.path.as_posix())
-        return Discovered(files=files, errors=errors)
+        return Discovered(
+            files=[shown for _, shown, _ in found], errors=errors, real_paths=[_native(real) for _, _, real in found]
+        )
 
     def _root_mode(self, path: Path) -> int | None:
         try:

@@ -106,18 +106,26 @@ def check_files(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
     cache: FindingsCache | None = None,
+    real_paths: Sequence[str] | None = None,
 ) -> list[FileReport]:
-    """Lint the files; with a cache, unchanged files replay their recorded findings."""
-    reports = _run(paths, options, catalog or load_catalog(), _check_job, progress or _no_progress, cache)
+    """Lint the files; with a cache, unchanged files replay their recorded findings.
+
+    `real_paths`, when given, are the files' resolved paths in the same order (discovery knows them).
+    """
+    reports = _run(paths, options, catalog or load_catalog(), _check_job, progress or _no_progress, cache, real_paths)
     if cache is not None:
         cache.save()
     return reports
 
 
 def fix_files(
-    paths: Sequence[Path], options: RunOptions, catalog: Catalog | None = None, progress: Progress | None = None
+    paths: Sequence[Path],
+    options: RunOptions,
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+    real_paths: Sequence[str] | None = None,
 ) -> list[FileReport]:
-    return _run(paths, options, catalog or load_catalog(), _fix_job, progress or _no_progress, None)
+    return _run(paths, options, catalog or load_catalog(), _fix_job, progress or _no_progress, None, real_paths)
 
 
 def _no_progress(_done: int) -> None:
@@ -134,7 +142,10 @@ def _run(
     work: _Work,
     progress: Progress,
     cache: FindingsCache | None,
+    real_paths: Sequence[str] | None,
 ) -> list[FileReport]:
+    if real_paths is not None and len(real_paths) != len(paths):
+        raise ValueError("real_paths must give one path for each of paths")
     reports: list[FileReport] = []
     triage = _Triage(options, Prefilter(catalog, options.rule_options.extra_claims), cache)
     runner = _Runner(work, options, catalog)
@@ -144,8 +155,8 @@ def _run(
     # time), unless the caller has frozen objects of its own: unfreezing would give those back too.
     freezing = gc.get_freeze_count() == 0
     with collector_paused():
-        for path in paths:
-            outcome = triage(path)
+        for index, path in enumerate(paths):
+            outcome = triage(path, real_paths[index] if real_paths is not None else None)
             if isinstance(outcome, _Job):
                 runner.add(outcome)
             else:
@@ -174,10 +185,11 @@ class _Triage:
     prefilter: Prefilter
     cache: FindingsCache | None
 
-    def __call__(self, path: Path) -> FileReport | _Job:
+    def __call__(self, path: Path, target: str | None = None) -> FileReport | _Job:
+        """`target`: where `path` really leads, when the caller knows it."""
         display = display_path(path)
         try:
-            target = real_path(path)
+            target = target or real_path(path)
             # Metadata first: an unchanged file is not even read.
             cached = self.cache.lookup(target) if self.cache is not None else None
             data = b"" if cached is not None else path.read_bytes()

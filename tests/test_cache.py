@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from inprocess_cli import banno_migrate
 
 LEGACY = 'TOKEN_URL = "https://bank.example.com/a/consumer/api/oidc/token"\n'
@@ -167,3 +169,28 @@ def test_only_the_configuration_files_parsed_last_are_kept(project: Path) -> Non
         for entry in parsed.glob("*.json"):
             _backdate(entry, 1)
     assert len(list(parsed.glob("*.json"))) == KEPT_CONFIGURATIONS
+
+
+def test_files_are_keyed_by_the_resolved_paths_discovery_found_not_resolved_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from banno_migrate import engine
+    from banno_migrate.selection import RuleSelection
+
+    (project / "app.py").write_text(LEGACY)
+    _age(project / "app.py")
+    (project / "alias.py").symlink_to(project / "app.py")
+
+    def resolved_again(path: Path) -> str:
+        raise AssertionError(f"{path}: resolved again")
+
+    monkeypatch.setattr(engine, "real_path", resolved_again)
+    assert _findings() == [("app.py", 1, "BM001")]
+    linted: list[str] = []
+    check_job = engine._check_job
+    monkeypatch.setattr(engine, "_check_job", lambda job, *rest: linted.append(job.target) or check_job(job, *rest))
+    assert _findings("alias.py") == [("alias.py", 1, "BM001")]  # the link leads to the cached file
+    assert linted == []
+    options = engine.RunOptions(selection=RuleSelection(frozenset({"BM001"}), project))
+    with pytest.raises(ValueError, match="one path for each"):
+        engine.check_files([project / "app.py"], options, real_paths=[])

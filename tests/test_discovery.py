@@ -262,3 +262,19 @@ def test_unreadable_directory_is_reported_and_the_walk_goes_on(
     result = discover([Path(".")])
     assert names(result) == ["ok/a.py"]
     assert result.errors == [DiscoveryError(Path("locked"), "permission denied")]
+
+
+def test_each_file_comes_with_the_path_it_resolves_to(tree: Path) -> None:
+    touch(tree, "src/a.py", "src/pkg/b.py", "outer/c.py", "elsewhere/d.py")
+    (tree / "src/alias.py").symlink_to(tree / "src/pkg/b.py")
+    (tree / "src/linked").symlink_to(tree / "elsewhere", target_is_directory=True)
+    (tree / "root_link").symlink_to(tree / "src", target_is_directory=True)
+    result = discover([Path("root_link"), Path("outer/../outer/c.py"), tree / "src/linked/d.py"])
+    assert [path.as_posix() for path in result.files] == [
+        (tree / "src/linked/d.py").as_posix(),
+        "outer/../outer/c.py",
+        "root_link/a.py",
+        "root_link/pkg/b.py",  # src/alias.py leads to the same file
+    ]
+    assert result.real_paths == [str(path.resolve()) for path in result.files]
+    assert result.real_paths[0] == str(tree.resolve() / "elsewhere/d.py")

@@ -72,9 +72,9 @@ def test_a_run_holds_the_collector_off_while_it_reads_files_and_gives_it_back_un
     frozen_while_linting: list[bool] = []
     triage, check_job = engine._Triage.__call__, engine._check_job
 
-    def recording_triage(self: object, path: Path) -> object:
+    def recording_triage(self: object, path: Path, target: str | None = None) -> object:
         seen.append(gc.isenabled())
-        return triage(self, path)  # type: ignore[arg-type]
+        return triage(self, path, target)  # type: ignore[arg-type]
 
     def recording_check_job(*args: object) -> object:
         frozen_while_linting.append(gc.get_freeze_count() > 0)
