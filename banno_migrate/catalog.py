@@ -56,6 +56,9 @@ class RuleSpec:
     # Trigger strings that count only where a name ends (not followed by a letter, digit or `_`).
     whole_name_triggers: frozenset[bytes]
     requires: tuple[re.Pattern[bytes], ...]  # in Python files, after the triggers: each must match somewhere
+    # In Python files too: the ways a finding can come about, each a group of regular expressions that
+    # must all match; one group must (no groups: no such condition).
+    requires_one_of: tuple[tuple[re.Pattern[bytes], ...], ...]
     skip_paths: re.Pattern[str] | None  # files the rule never checks (matched against the '/'-separated path)
     # Strings besides the triggers whose function bodies slicing keeps; None: the rule needs every body.
     slice_context: tuple[str, ...] | None
@@ -212,6 +215,15 @@ def _regex(pattern: str | bytes, source: Path) -> re.Pattern:
         raise CatalogError(f"{source}: invalid regular expression {pattern!r}: {exc}") from None
 
 
+def _requires_one_of(value: Any, source: Path) -> tuple[tuple[re.Pattern[bytes], ...], ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(group, list) and group and all(isinstance(pattern, str) and pattern for pattern in group)
+        for group in value
+    ):
+        raise CatalogError(f"{source}: requires_one_of must be a list of lists of regular expressions")
+    return tuple(tuple(_regex(pattern.encode(), source) for pattern in group) for group in value)
+
+
 def _slice_context(value: Any, source: Path) -> tuple[str, ...] | None:
     if value == "whole-file":
         return None
@@ -239,6 +251,7 @@ def _rule(data: dict[str, Any], examples: _Examples, source: Path) -> RuleSpec:
         triggers_include_claims=bool(data.get("triggers_include_claims", False)),
         whole_name_triggers=_whole_name_triggers(data.get("whole_name_triggers", []), triggers, source),
         requires=tuple(_regex(pattern.encode(), source) for pattern in data.get("requires", ())),
+        requires_one_of=_requires_one_of(data.get("requires_one_of", []), source),
         skip_paths=_regex(data["skip_paths"], source) if data.get("skip_paths") else None,
         slice_context=_slice_context(data.get("slice_context", []), source),
         examples=examples,

@@ -15,7 +15,9 @@ A rule may narrow further, still without parsing: `skip_paths` (files it never
 checks, such as tests) and, for Python files, `requires`: regular expressions
 that must all match, written as necessary conditions of the rule's findings
 (BM009 reads a `"code"` key with `[` or `.get(`, in a module importing a web
-framework). The regular expressions run only on the few files that get past the triggers;
+framework), and `requires_one_of`: the ways a finding can come about, each a
+group of regular expressions that must all match (BM007's request is a library
+call on a client the module makes, or parameters that name `response_type`). The regular expressions run only on the few files that get past the triggers;
 one that ignores case (`(?i)` and lower-case letters) looks in the file's bytes made lower
 case instead (the same matches, five times faster than matching each byte in either case).
 """
@@ -81,6 +83,13 @@ class Prefilter:
     def _requires(self) -> dict[str, tuple[_Requirement, ...]]:
         return {code: tuple(map(_Requirement, spec.requires)) for code, spec in self._specs.items()}
 
+    @functools.cached_property
+    def _requires_one_of(self) -> dict[str, tuple[tuple[_Requirement, ...], ...]]:
+        return {
+            code: tuple(tuple(map(_Requirement, group)) for group in spec.requires_one_of)
+            for code, spec in self._specs.items()
+        }
+
     def candidates(self, data: bytes, codes: frozenset[str], path: str = "", python: bool = True) -> frozenset[str]:
         """The rules among `codes` that could find something in `data` (the file at `path`)."""
         present = _Presence(data, self._found(data))
@@ -101,7 +110,12 @@ class Prefilter:
             return False
         if spec.skip_paths is not None and spec.skip_paths.search(path):
             return False
-        return not python or all(present.matches(requirement) for requirement in self._requires[code])
+        if not python:
+            return True
+        if not all(present.matches(requirement) for requirement in self._requires[code]):
+            return False
+        ways = self._requires_one_of[code]
+        return not ways or any(all(present.matches(requirement) for requirement in way) for way in ways)
 
     def _triggered(self, spec: RuleSpec, code: str, data: bytes, present: _Presence, python: bool) -> bool:
         if not spec.triggers and not spec.triggers_include_claims:

@@ -73,6 +73,110 @@ KEPT = {
             return oauth.banno.authorize_redirect(url_for("callback", _external=True))
         """,
     ),
+    # BM003 and BM007's `requires_one_of`: each way the rule finds something lets a file through.
+    "BM003 a library API by name": (
+        "BM003",
+        """
+        from oauthlib.oauth2 import MobileApplicationClient as Client
+
+        client = Client(CLIENT_ID)
+        """,
+    ),
+    "BM003 a split at #access_token=": (
+        "BM003",
+        """
+        def token(url):
+            return url.split("#access_token=")[1]
+        """,
+    ),
+    "BM003 a token read from a fragment": (
+        "BM003",
+        """
+        from urllib.parse import parse_qs, urlparse
+
+        def token(url):
+            return parse_qs(urlparse(url).fragment)["access_token"][0]
+        """,
+    ),
+    "BM003 a token read from what follows a #": (
+        "BM003",
+        """
+        def token(url):
+            base, rest = url.split("#", 1)
+            return dict(pair.split("=") for pair in rest.split("&"))["id_token"]
+        """,
+    ),
+    "BM003 a response type keyword": (
+        "BM003",
+        """
+        url = client.prepare_request_uri(AUTH_URL, response_type="id_token token")
+        """,
+    ),
+    "BM003 a response type in a query": (
+        "BM003",
+        """
+        AUTH_URL = (
+            "https://digital.garden-fi.com/a/consumer/api/oidc/auth"
+            "?client_id=app&response_type=token"
+        )
+        """,
+    ),
+    "BM003 a response type annotated": (
+        "BM003",
+        """
+        class Settings:
+            response_type: str = "token"
+        """,
+    ),
+    "BM003 a response type added to": (
+        "BM003",
+        """
+        OAUTH_RESPONSE_TYPE = "code"
+        OAUTH_RESPONSE_TYPE += " id_token"
+        """,
+    ),
+    "BM003 a response type a function returns": (
+        "BM003",
+        """
+        def response_type():
+            return "id_token"
+        """,
+    ),
+    "BM007 requests-oauthlib session without PKCE": (
+        "BM007",
+        """
+        from requests_oauthlib import OAuth2Session
+
+        def login():
+            session = OAuth2Session(CLIENT_ID, redirect_uri=CALLBACK)
+            return session.authorization_url("https://digital.garden-fi.com/a/consumer/api/v0/oidc/auth")
+        """,
+    ),
+    "BM007 hand-built dict": (
+        "BM007",
+        """
+        from urllib.parse import urlencode
+
+        def login(state):
+            params = {"response_type": "code", "client_id": CLIENT_ID, "state": state}
+            return AUTH_URL + "?" + urlencode(params)
+        """,
+    ),
+    "BM007 hand-built dict() call": (
+        "BM007",
+        """
+        import requests
+
+        def login(state):
+            return requests.get(AUTH_URL, params=dict(response_type="code", redirect_uri=CALLBACK, state=state))
+        """,
+    ),
+    "BM007 hand-built query with a prompt": (
+        "BM007",
+        """
+        LOGIN = "https://digital.garden-fi.com/a/consumer/api/v0/oidc/auth?response_type=code&scope=openid&prompt=login"
+        """,
+    ),
     "BM008 oauthlib default method": (
         "BM008",
         """
@@ -138,6 +242,26 @@ SKIPPED = {
         """
         def test_response_types(app):
             return app.make_response(("Hello", 302))
+        """,
+    ),
+    # oauthlib's grant types: the server reads the request's response type and answers with tokens.
+    "BM003 a server reading the request's response type": (
+        "BM003",
+        """
+        class ImplicitGrant(GrantTypeBase):
+            def create_authorization_response(self, request, token_handler):
+                if request.response_type == "token":
+                    token = token_handler.create_token(request, refresh_token=False)
+                    return {"access_token": token}
+        """,
+    ),
+    "BM007 a server reading the request's response type": (
+        "BM007",
+        """
+        class AuthorizationCodeGrant(GrantTypeBase):
+            def validate(self, request):
+                if request.response_type not in ("code", "code id_token"):
+                    raise UnsupportedResponseTypeError(request=request, client_id=request.client_id)
         """,
     ),
     # python-social-auth's backends have their own `authorization_url` methods.
@@ -267,6 +391,23 @@ def test_an_empty_trigger_is_refused(tmp_path: Path, trigger: str) -> None:
     rules = _rules_with(tmp_path, "bm002", 'triggers: ["banno.com"]', f'triggers: ["banno.com", {trigger}]')
     with pytest.raises(CatalogError, match="bm002.*a trigger must be a non-empty string or a non-empty list"):
         load_catalog(rules)
+
+
+@pytest.mark.parametrize("ways", ["token", "['token']", "[[]]", "[['token', '']]", "[['(unclosed']]"])
+def test_requires_one_of_must_be_groups_of_regular_expressions(tmp_path: Path, ways: str) -> None:
+    rules = _rules_with(tmp_path, "bm002", 'triggers: ["banno.com"]', f'triggers: ["banno.com"]\nrequires_one_of: {ways}')
+    with pytest.raises(CatalogError, match="bm002.*(requires_one_of must be a list of lists|invalid regular expression)"):
+        load_catalog(rules)
+
+
+def test_one_way_of_requires_one_of_lets_a_file_through_in_python_only(tmp_path: Path) -> None:
+    rules = _rules_with(tmp_path, "bm002", 'triggers: ["banno.com"]', "triggers: [\"banno.com\"]\nrequires_one_of: [[issuer, jwt], [ISS]]")
+    prefilter = Prefilter(load_catalog(rules))
+    legacy = b'issuer = "https://www.banno.com/a/consumer/api/oidc"\n'
+    assert prefilter.candidates(legacy, frozenset({"BM002"})) == frozenset()  # `jwt` is missing
+    assert prefilter.candidates(legacy, frozenset({"BM002"}), python=False) == {"BM002"}
+    assert prefilter.candidates(legacy + b"import jwt\n", frozenset({"BM002"})) == {"BM002"}
+    assert prefilter.candidates(legacy.replace(b"issuer", b"ISS"), frozenset({"BM002"})) == {"BM002"}
 
 
 def test_an_empty_extra_claim_is_no_trigger() -> None:

@@ -83,7 +83,7 @@ def test_exact_names_for_request_values_prefixed_names_for_constants() -> None:
 def test_every_found_example_passes_the_prefilter(code: str) -> None:
     prefilter = Prefilter(CATALOG)
     for example in CATALOG.rules[code].found:
-        assert code in prefilter.candidates(example.code.encode(), CODES), example.code
+        assert code in prefilter.candidates(example.code.encode(), CODES, python=example.language == "python"), example.code
 
 
 def _expected_rows() -> set[tuple[str, int, str]]:
