@@ -194,3 +194,15 @@ def test_files_are_keyed_by_the_resolved_paths_discovery_found_not_resolved_agai
     options = engine.RunOptions(selection=RuleSelection(frozenset({"BM001"}), project))
     with pytest.raises(ValueError, match="one path for each"):
         engine.check_files([project / "app.py"], options, real_paths=[])
+
+
+def test_a_tree_s_entries_go_to_sixteen_shards(project: Path) -> None:
+    """A cold run over a large tree writes 16 files, not one per 1/256th of it (each write costs a rename)."""
+    for index in range(64):
+        (project / f"module_{index}.py").write_text(LEGACY if index % 2 else CLEAN)
+    banno_migrate("check")
+    (configuration,) = [folder for folder in (project / ".banno-migrate-cache").glob("*/*") if folder.name != "config"]
+    shards = {path.name for path in configuration.glob("*.json")}
+    assert 1 < len(shards) and shards <= {f"{digit:x}.json" for digit in range(16)}
+    entries = {name for path in configuration.glob("*.json") for name in json.loads(path.read_bytes())["files"]}
+    assert entries == {str((project / f"module_{index}.py").resolve()) for index in range(64)}
