@@ -73,6 +73,12 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _read(path: Path) -> bytes:
+    """`path.read_bytes()`, unbuffered: one read of the whole file, without a buffer to copy it through."""
+    with open(path, "rb", buffering=0) as handle:
+        return handle.readall()
+
+
 @functools.lru_cache(maxsize=4096)
 def _real_directory(directory: str) -> str:
     return os.path.realpath(directory)
@@ -192,7 +198,7 @@ class _Triage:
             target = target or real_path(path)
             # Metadata first: an unchanged file is not even read.
             cached = self.cache.lookup(target) if self.cache is not None else None
-            data = b"" if cached is not None else path.read_bytes()
+            data = b"" if cached is not None else _read(path)
         except OSError as exc:
             return FileReport(path, display, error=FileError(display, f"cannot read: {exc.strerror or exc}"))
         if cached is None and self.cache is not None:
