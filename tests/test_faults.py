@@ -24,6 +24,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -123,15 +124,20 @@ def test_symlink_named_on_the_command_line_is_fixed_through_to_its_target(projec
 
 
 def deny(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
-    """Reading `victim` fails as it would without permission."""
-    real_read_bytes = Path.read_bytes
+    """Reading `victim` fails as it would without permission (the tests may run as root, who reads anything):
+    as a file to lint (the engine's reader) or as a configuration (`Path.read_bytes`)."""
+    from banno_migrate import engine
 
-    def read_bytes(self: Path) -> bytes:
-        if self.resolve() == victim.resolve():
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real_read_bytes(self)
+    def denying(read: Callable[[Path], bytes]) -> Callable[[Path], bytes]:
+        def read_unless_victim(path: Path) -> bytes:
+            if path.resolve() == victim.resolve():
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            return read(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        return read_unless_victim
+
+    monkeypatch.setattr(engine, "_read", denying(engine._read))
+    monkeypatch.setattr(Path, "read_bytes", denying(Path.read_bytes))
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
