@@ -141,3 +141,18 @@ def test_libcsts_code_is_generated_only_where_it_may_leave_characters_out(
     assert [finding.rule for finding in findings] == ["BM004"]  # type: ignore[attr-defined]
     assert findings[0].line == len(code.replace("\r\n", "\n").replace("\r", "\n").split("\n")) - 1  # type: ignore[attr-defined]
     assert len(asked) == generated
+
+
+def test_the_file_is_resolved_only_when_a_constant_is_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "settings.py").write_text('BASE = "https://bank.example/a/consumer/api"\n')
+    app = tmp_path / "app.py"
+    resolved: list[Path] = []
+    resolve = Path.resolve
+    monkeypatch.setattr(Path, "resolve", lambda self, strict=False: resolved.append(self) or resolve(self, strict))
+    catalog = load_catalog()
+    request = LintRequest(codes=frozenset({"BM001"}), enabled=frozenset({"BM001"}))
+    assert lint.lint_source(SourceText('URL = "https://bank.example/a/consumer/api/oidc/token"\n', "utf-8"), "app.py", catalog, request, app)
+    assert resolved == []
+    imported = 'from settings import BASE\nURL = BASE + "/oidc/token"\n'
+    assert lint.lint_source(SourceText(imported, "utf-8"), "app.py", catalog, request, app)
+    assert resolved == [app]

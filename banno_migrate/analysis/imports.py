@@ -9,7 +9,7 @@ CPython's `ast` (much faster than a LibCST parse) and cached per process.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 _MAX_ANCESTORS = 6  # how far up an absolute import's top package is looked for
@@ -19,9 +19,15 @@ class ProjectModules:
     """Finds modules relative to the file being checked and reads their constants."""
 
     def __init__(self, file: Path | None, consulted: set[str] | None = None) -> None:
-        self.file = file.resolve() if file is not None else None
+        self._given = file
         # Every path looked at, found or not: the findings depend on them (the cache keeps them).
         self.consulted = consulted if consulted is not None else set()
+
+    @cached_property
+    def file(self) -> Path | None:
+        """The file, resolved when first asked: most files import no constant, and resolving costs an lstat
+        per directory above it."""
+        return self._given.resolve() if self._given is not None else None
 
     def constant(self, module: str, level: int, name: str) -> str | None:
         path = self._module_file(module, level)
