@@ -102,3 +102,48 @@ def test_the_legacy_app_is_reported_where_expected() -> None:
             found.add((path.name, line, rule))
     assert found == _expected_rows()
     assert {rule for _, _, rule in found} == CODES
+
+
+@pytest.fixture
+def qualified_names_asked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    from banno_migrate.analysis import metadata
+
+    asked: list[object] = []
+    getitem = metadata._QualifiedNames.__getitem__
+    monkeypatch.setattr(metadata._QualifiedNames, "__getitem__", lambda self, node: asked.append(node) or getitem(self, node))
+    return asked
+
+
+def _request_rules(code: str) -> list[tuple[str, int]]:
+    request = LintRequest(codes=frozenset({"BM003", "BM007", "BM008"}))
+    return [(finding.rule, finding.line) for finding in lint_source(SourceText(textwrap.dedent(code), "utf-8"), "app.py", CATALOG, request)]
+
+
+def test_no_qualified_name_is_resolved_in_a_module_that_names_no_library_api(qualified_names_asked: list[object]) -> None:
+    """A qualified name ends with a name the module writes: resolving one for each call (thousands in a
+    server's module) is left to the modules that write an API's name or import a client library."""
+    code = """
+        import requests
+
+        def login(state):
+            params = {"response_type": "token", "client_id": CLIENT_ID, "state": state}
+            return requests.get(AUTH_URL, params=params).json()
+    """
+    assert _request_rules(code) == [("BM003", 5)]
+    assert qualified_names_asked == []
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("from oauthlib.oauth2 import MobileApplicationClient as Mobile\nclient = Mobile(CLIENT_ID)\n", [("BM003", 2)]),
+        ("import oauthlib.oauth2 as o\nclass App(o.MobileApplicationClient):\n    pass\n", [("BM003", 2)]),
+        ("from oauthlib.oauth2.rfc6749 import parameters as p\nuri = p.prepare_grant_uri(URL, CID, 'token', CB)\n", [("BM003", 2)]),
+        ("from oauthlib.oauth2.rfc6749.parameters import prepare_grant_uri as g\nuri = g(URL, CID, 'code', CB, None, None, 'c', 'plain')\n", [("BM008", 2)]),
+        ("from requests_oauthlib import OAuth2Session as S\ns = S(CID)\nurl = s.authorization_url(URL)\n", [("BM007", 3)]),
+        ("from builtins import dict as D\np = D(response_type='code', client_id=CID)\nurl = URL + urlencode(p)\n", [("BM007", 2)]),
+    ],
+    ids=["aliased class", "base through a module alias", "function through a module alias", "aliased function", "aliased session", "aliased dict"],
+)
+def test_apis_and_clients_are_still_found_through_aliases(code: str, expected: list[tuple[str, int]]) -> None:
+    assert _request_rules(code) == expected

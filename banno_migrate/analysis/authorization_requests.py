@@ -317,6 +317,8 @@ class AuthorizationRequestProvider(BatchableMetadataProvider[tuple[Authorization
 
     def _session_class(self, call: cst.Call) -> tuple[Library, bool] | None:
         """(library, is OAuth 1) when the call constructs a library's OAuth session."""
+        if self._imported.isdisjoint(_SESSION_CLASSES):
+            return None  # its qualified name would start with a package the module imports
         for name in self._qualified_names(call.func):
             package, _, class_name = name.rpartition(".")
             top = package.split(".", 1)[0]
@@ -325,6 +327,8 @@ class AuthorizationRequestProvider(BatchableMetadataProvider[tuple[Authorization
         return None
 
     def _is_authlib_registry(self, node: cst.BaseExpression) -> bool:
+        if "authlib" not in self._imported:
+            return False
         resolved = self._resolve(node)
         return isinstance(resolved, cst.Call) and any(
             name.startswith("authlib.") and name.endswith(".OAuth") for name in self._qualified_names(resolved.func)
@@ -435,6 +439,9 @@ class AuthorizationRequestProvider(BatchableMetadataProvider[tuple[Authorization
         return self._hand_built(node, parameters, open_ended)
 
     def _dict_call_request(self, call: cst.Call) -> AuthorizationRequest | None:
+        # `dict(...)`, `builtins.dict(...)`, or a name imported from builtins: no other call's qualified names are asked.
+        if dotted_name(call.func).rpartition(".")[2] != "dict" and "builtins" not in self._imported:
+            return None
         if not _is_dict_call(call, self._qualified_names(call.func)):
             return None
         return self._hand_built(call, self._keyword_parameters(call), any(arg.star for arg in call.args))

@@ -28,6 +28,7 @@ from banno_migrate.rules.base import RuleContext, StringRule
 RESPONSE_TYPE = OAuthParameter("response_type")
 # Library functions taking response_type positionally: prepare_grant_uri(uri, client_id, response_type, ...).
 _RESPONSE_TYPE_POSITION = {"prepare_grant_uri": 2}
+_LIBRARY_APIS = ("MobileApplicationClient", "parse_implicit_response", *_RESPONSE_TYPE_POSITION)
 _TOKEN_KEYS = frozenset({"access_token", "id_token"})
 # `url.split("#")[1]`, `url.partition("#")[2]`: the indexes of what follows the separator in each method's result.
 _AFTER_SEPARATOR = {"split": {1, -1}, "rsplit": {1, -1}, "partition": {2, -1}, "rpartition": {2, -1}}
@@ -50,6 +51,9 @@ class ImplicitFlow(StringRule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._flows: dict[cst.CSTNode, bool] = {}
+        # A qualified name ends with a name the module writes (in an import, an attribute): in a module
+        # that writes none of the APIs', no call or base is one, and no qualified name need be resolved.
+        self._writes_library_apis = any(api in context.source.text for api in _LIBRARY_APIS)
 
     # response_type values, wherever they are written
     def check_string(self, value: StringValue) -> None:
@@ -64,7 +68,7 @@ class ImplicitFlow(StringRule):
 
     # Library APIs
     def visit_Call(self, node: cst.Call) -> None:
-        names = self.get_metadata(QualifiedNameProvider, node.func, set())
+        names = self.get_metadata(QualifiedNameProvider, node.func, set()) if self._writes_library_apis else set()
         if is_library_api(names, "MobileApplicationClient"):
             self.report(node, found="oauthlib's MobileApplicationClient")
         elif is_library_api(names, "parse_implicit_response"):
@@ -82,6 +86,8 @@ class ImplicitFlow(StringRule):
                 self._check_response_type(value, 0, len(value.text))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not self._writes_library_apis:
+            return
         for base in node.bases:
             if is_library_api(self.get_metadata(QualifiedNameProvider, base.value, set()), "MobileApplicationClient"):
                 self.report(base.value, found="a subclass of oauthlib's MobileApplicationClient")

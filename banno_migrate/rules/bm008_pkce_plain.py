@@ -21,7 +21,7 @@ from banno_migrate.analysis.oauth_libraries import (
     positional_argument,
 )
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
-from banno_migrate.rules.base import StringRule
+from banno_migrate.rules.base import RuleContext, StringRule
 
 # requests-oauthlib names it `pkce`: OAuth2Session(..., pkce="plain").
 CODE_CHALLENGE_METHOD = OAuthParameter("code_challenge_method", "pkce", "pkce_method")
@@ -35,6 +35,11 @@ _OAUTHLIB_FUNCTIONS = {"prepare_grant_uri": 7}  # (uri, client_id, response_type
 class PkcePlain(StringRule):
     CODE = "BM008"
     METADATA_DEPENDENCIES = (PositionProvider, StringValueProvider, QualifiedNameProvider)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        # A qualified name ends with a name the module writes: without the functions', none is resolved.
+        self._writes_oauthlib_functions = any(function in context.source.text for function in _OAUTHLIB_FUNCTIONS)
 
     def check_string(self, value: StringValue) -> None:
         for start, end in CODE_CHALLENGE_METHOD.spans(value):
@@ -56,6 +61,8 @@ class PkcePlain(StringRule):
         position = _OAUTHLIB_METHODS.get(method_name(node) or "")
         if position is not None:
             return position
+        if not self._writes_oauthlib_functions:
+            return None
         names = self.get_metadata(QualifiedNameProvider, node.func, set())
         return next((index for api, index in _OAUTHLIB_FUNCTIONS.items() if is_library_api(names, api, {"oauthlib"})), None)
 
