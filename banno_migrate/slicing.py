@@ -11,19 +11,13 @@ blank string statement (or a `0`), every other character staying where it was:
   a statement holding one binds (values are followed from where they are made
   to where they are used, through returns and module-level names);
 - the body of a class that holds none of them anywhere;
-- the docstrings of the module and of the classes kept: prose, which no rule reads;
-- an assignment or expression statement of the module or of a kept class that
-  holds none of them, names no kept function and nothing a statement holding
-  one binds, and binds nothing that the code which stays names (a test class's
-  data, a constant only left-out bodies read): consecutive ones become one
-  placeholder.
+- the docstrings of the module and of the classes kept: prose, which no rule reads.
 
-What stays: imports, every other statement (a constant a kept body reads, the
-`app = Flask(...)` a route decorator names, `if`, `try`) and every
-definition's decorators and signature, so each name the kept code reads is
-still bound to what it was and a route decorator still marks a handler. Line
-and column of everything kept are unchanged: findings, fixes and suppressions
-need no mapping back.
+What stays: every other statement (imports, assignments, class attributes) and
+every definition's decorators and signature, so each name is still bound to
+what it was and a route decorator still marks a handler. Line and column of
+everything kept are unchanged: findings, fixes and suppressions need no mapping
+back.
 
 CPython's own parser (in C, many times faster than a LibCST pass) finds the
 regions; a text it cannot parse is not sliced. The slice is not parsed again
@@ -37,8 +31,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
-from bisect import bisect_right
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from banno_migrate.cpython_ast import first_line
@@ -109,12 +101,9 @@ class _Slicer:
         self._line_starts = line_starts(text)
         self._kept: set[ast.AST] = set()
 
-    def unneeded(self, body: list[ast.stmt]) -> list[tuple[int, int]]:
-        bound = set(self._needled_bindings(body))
-        self._keep(list(self._functions(body)), bound)
-        regions = list(self._regions(body))
-        watched = bound | {function.name for function in self._kept}
-        return sorted(regions + _Statements(self, regions, watched).unneeded(body))
+    def unneeded(self, body: list[ast.stmt]) -> Iterator[tuple[int, int]]:
+        self._keep(list(self._functions(body)), set(self._needled_bindings(body)))
+        return self._regions(body)
 
     def _needled_bindings(self, body: list[ast.stmt]) -> Iterator[str]:
         """Names bound outside functions by a statement that holds a needle (`params = parse_qs(u.fragment)`,
@@ -227,105 +216,6 @@ class _Slicer:
         """Offset of the end of `line`, before its line break."""
         match = _NEWLINE.search(self._text, self._line_starts[line - 1])
         return match.start() if match else len(self._text)
-
-
-class _Statements:
-    """The assignment and expression statements of the module and of its kept classes that no rule needs.
-
-    One is left out when it holds no needle, names no kept function and nothing a
-    statement holding a needle binds (`params.update(extra)` changes what a request
-    sends), and binds nothing the code that stays names. A statement kept for that
-    makes the names it reads needed in turn (`BASE` of `AUTH_URL = BASE + "/auth"`).
-    Names are matched as words of the text, strings and comments included: a name
-    written anywhere that stays keeps what binds it.
-    """
-
-    def __init__(self, slicer: _Slicer, regions: list[tuple[int, int]], watched: set[str]) -> None:
-        self._slicer = slicer
-        self._regions = sorted(regions)  # already left out: what is in them names nothing
-        self._watched = watched
-
-    def unneeded(self, body: list[ast.stmt]) -> list[tuple[int, int]]:
-        candidates = list(self._candidates(body))
-        if not candidates:
-            return []
-        named = self._words_outside(sorted(self._regions + [(start, end) for _, start, end in candidates]))
-        text = self._slicer._text
-        pending = [(_bound_names(statement, text[start:end]), start, end) for statement, start, end in candidates]
-        while needed := [item for item in pending if not item[0].isdisjoint(named)]:
-            pending = [item for item in pending if item[0].isdisjoint(named)]
-            for _, start, end in needed:
-                named.update(_WORD.findall(self._slicer._text, start, end))
-        return _merged([(start, end) for _, start, end in pending], self._slicer._text)
-
-    def _candidates(self, body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, int, int]]:
-        """Each statement that may be left out, with its offsets: in the module and in every class,
-        outside what is left out already."""
-        docstring = _docstring(body)
-        for index, statement in enumerate(body):
-            if isinstance(statement, ast.ClassDef):
-                if not self._left_out(self._slicer._start(statement.body[0])):
-                    yield from self._candidates(statement.body)
-            elif isinstance(statement, _SIMPLE_STATEMENTS) and statement is not docstring:
-                region = self._slicer._statements([statement], body[index + 1 : index + 2])
-                if region is not None and self._unwatched(*region):
-                    yield statement, *region
-
-    def _unwatched(self, start: int, end: int) -> bool:
-        if self._slicer._holds_needle(start, end):
-            return False
-        return self._watched.isdisjoint(_WORD.findall(self._slicer._text, start, end))
-
-    def _left_out(self, offset: int) -> bool:
-        index = bisect_right(self._regions, (offset, _AFTER_ANY_END)) - 1
-        return index >= 0 and offset < self._regions[index][1]
-
-    def _words_outside(self, spans: list[tuple[int, int]]) -> set[str]:
-        text, words, position = self._slicer._text, set[str](), 0
-        for start, end in spans:
-            words.update(_WORD.findall(text, position, start))
-            position = max(position, end)
-        words.update(_WORD.findall(text, position))
-        return words
-
-
-_SIMPLE_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)
-_AFTER_ANY_END = sys.maxsize
-_WORD = re.compile(r"\w+")
-_BETWEEN_STATEMENTS = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*[ \t\f]*")
-
-
-def _bound_names(statement: ast.stmt, code: str) -> set[str]:
-    """The names a statement (whose text is `code`) binds or changes: its targets' names and attributes
-    (`CONFIG["url"] = ...` changes CONFIG), and what a `:=` in it binds."""
-    targets: list[ast.AST]
-    if isinstance(statement, ast.Assign):
-        targets = list(statement.targets)
-    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
-        targets = [statement.target]
-    else:
-        targets = []
-    if ":=" in code:
-        targets += [node.target for node in ast.walk(statement) if isinstance(node, ast.NamedExpr)]
-    names = set()
-    for target in targets:
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                names.add(node.attr)
-    return names
-
-
-def _merged(regions: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Regions with nothing but blank lines and comments between them, as one (one placeholder for a run)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(regions):
-        if merged and _BETWEEN_STATEMENTS.fullmatch(text, merged[-1][1], start):
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _placeholder(region: str) -> str:
