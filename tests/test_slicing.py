@@ -339,8 +339,10 @@ def test_a_slice_libcst_cannot_read_falls_back_to_the_whole_text(monkeypatch: py
     [
         'ISSUER = "https://www.banno.com/a/consumer/api/oidc"\n\n\ndef token_url():\n    return "https://h.example/a/consumer/api/v0/oidc/token"\n',
         'ISSUER = "https://www.banno.com/a/consumer/api/oidc"\nTOKEN_URL = "https://h.example/a/consumer/api/v0/oidc/token"\n',
+        'BANK = "https://h.example/a/consumer"\nISSUER = "https://www.banno.com/a/consumer/api/oidc"\n\n\n'
+        'def token_url():\n    return BANK + "/api/v0/oidc/token"\n',
     ],
-    ids=["in_a_function", "in_a_module_constant"],
+    ids=["in_a_function", "in_a_module_constant", "built_in_a_function"],
 )
 def test_the_endpoint_url_that_gives_the_issuer_fix_its_host_is_kept(text: str) -> None:
     """BM002 alone: the issuer's fix takes its host from another string of the file, which holds no trigger."""
