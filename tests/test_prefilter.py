@@ -135,6 +135,12 @@ KEPT = {
         OAUTH_RESPONSE_TYPE += " id_token"
         """,
     ),
+    "BM003 a response type assigned in parentheses": (
+        "BM003",
+        """
+        (RESPONSE_TYPE) = "token"
+        """,
+    ),
     "BM003 a response type a function returns": (
         "BM003",
         """
@@ -537,3 +543,24 @@ def test_a_file_without_any_trigger_string_compiles_no_regular_expression() -> N
     assert "_requires" not in vars(prefilter) and "_name_ends" not in vars(prefilter)
     assert prefilter.candidates(b"params = {'response_type': 'token'}\n", frozenset({"BM003"})) == {"BM003"}
     assert "_name_ends" in vars(prefilter) and "_requires" in vars(prefilter)
+
+
+@pytest.mark.parametrize(
+    "login",
+    [
+        'from .keys import RESPONSE_TYPE\n\nparams = {"client_id": "abc"}\nparams[RESPONSE_TYPE] = "token"\n',
+        'from . import keys\n\nparams = {"client_id": "abc"}\nparams[keys.RESPONSE_TYPE] = "id_token token"\n',
+    ],
+    ids=["imported name", "module attribute"],
+)
+def test_a_response_type_key_from_another_module_passes(tmp_path: Path, login: str) -> None:
+    """BM003 reads a key through constants of the project's other modules: its ways of `requires_one_of`
+    name the constant, not only a written `response_type`."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "keys.py").write_text('RESPONSE_TYPE = "response_type"\n')
+    path = tmp_path / "app" / "login.py"
+    path.write_text(login)
+    assert Prefilter(CATALOG).candidates(login.encode(), frozenset({"BM003"})) == {"BM003"}
+    findings = lint_source(SourceText(login, "utf-8"), "app/login.py", CATALOG, LintRequest(codes=frozenset({"BM003"})), path)
+    assert [(finding.rule, finding.line) for finding in findings] == [("BM003", 4)]
