@@ -36,11 +36,28 @@ from banno_migrate.suppressions import may_hold_suppressions, parse_comment
 
 
 # What LibCST may leave out of its tree, so that its positions count other code than the text: a form
-# feed, or a line that starts with a backslash continuation (after any line break: `\r` alone is one).
-# Not the backslash of an escape in a string, which is in most files: generating a module's code costs
-# a tenth of its parse. (LibCST also drops the line break that ends a file written with `\r` alone;
-# nothing follows it, so no position moves.)
+# feed, a line that starts with a backslash continuation (after any line break: `\r` alone is one),
+# and blank lines before an indented comment among the lines that end the file (see
+# `_may_be_left_out`). Not the backslash of an escape in a string, which is in most files: generating
+# a module's code costs a tenth of its parse. (LibCST also drops the line break that ends a file
+# written with `\r` alone; nothing follows it, so no position moves.)
 _MAY_BE_LEFT_OUT = re.compile(r"\f|(?:^|[\r\n])[ \t]*\\")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _may_be_left_out(text: str) -> bool:
+    """Whether LibCST's code for `text` may leave characters out before the end."""
+    if _MAY_BE_LEFT_OUT.search(text):
+        return True
+    # The blank and comment lines that end the file, last first: LibCST drops blank lines among them
+    # when a later one is indented.
+    ending: list[str] = []
+    for line in reversed(_LINE_BREAK.split(text)):
+        content = line.lstrip(" \t")
+        if content and not content.startswith("#"):
+            break
+        ending.append(line)
+    return any(line[:1] in (" ", "\t") for line in ending[:-1])
 
 
 def parse(text: str) -> cst.Module:
@@ -136,7 +153,7 @@ def _lint(source: SourceText, path: str, catalog: Catalog, request: LintRequest,
         if analysed is source:
             raise
         analysed, module = source, parse(source.text)  # a slice LibCST cannot read: the whole text, as ever
-    if _MAY_BE_LEFT_OUT.search(analysed.text):
+    if _may_be_left_out(analysed.text):
         analysed = analysed.with_libcst_code(module.code)
     if analysed.libcst_code is None:  # the code LibCST's positions count is the text CPython parsed
         code = ModuleCode(analysed.text, cpython_tree)

@@ -156,3 +156,15 @@ def test_the_file_is_resolved_only_when_a_constant_is_imported(tmp_path: Path, m
     imported = 'from settings import BASE\nURL = BASE + "/oidc/token"\n'
     assert lint.lint_source(SourceText(imported, "utf-8"), "app.py", catalog, request, app)
     assert resolved == [app]
+
+
+@pytest.mark.parametrize("ending", ["\n\n\n    # banno-migrate: ignore[BM003]\n", "\n\n\t# banno-migrate: ignore[BM003]"])
+def test_an_indented_comment_among_the_lines_that_end_a_file_keeps_its_place(ending: str) -> None:
+    """LibCST drops the blank lines before it (a found review: the text had no other sign of that)."""
+    text = 'RESPONSE_TYPE = "token"\nPATTERN = "a\\\\b"\n' + ending
+    codes = frozenset({"BM003", "BM100"})
+    request = LintRequest(codes=codes, enabled=codes, report_unused_suppressions=True)
+    findings = lint.lint_source(SourceText(text, "utf-8"), "app.py", load_catalog(), request)
+    comment = text.index("# banno-migrate")
+    line, column = text.count("\n", 0, comment) + 1, comment - text.rindex("\n", 0, comment)
+    assert [(f.rule, f.line, f.column) for f in findings] == [("BM003", 1, 17), ("BM100", line, column)]  # type: ignore[attr-defined]
