@@ -206,3 +206,13 @@ def test_a_tree_s_entries_go_to_sixteen_shards(project: Path) -> None:
     assert 1 < len(shards) and shards <= {f"{digit:x}.json" for digit in range(16)}
     entries = {name for path in configuration.glob("*.json") for name in json.loads(path.read_bytes())["files"]}
     assert entries == {str((project / f"module_{index}.py").resolve()) for index in range(64)}
+
+
+def test_another_layout_of_a_configurations_folder_is_another_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of a new layout (shards, hash) never reads or merges into a folder of the old one."""
+    from banno_migrate import cache
+
+    key = cache.FindingsCache.key_for("catalog", "settings", False)
+    assert cache.FindingsCache.key_for("catalog", "settings", False) == key
+    monkeypatch.setattr(cache, "_LAYOUT", cache._LAYOUT + 1)
+    assert cache.FindingsCache.key_for("catalog", "settings", False) != key

@@ -9,8 +9,10 @@ import pytest
 from libcst._nodes.base import CSTNode
 
 from banno_migrate.analysis import parsing
-from banno_migrate.lint import parse
-from banno_migrate.source import SourceError
+from banno_migrate.catalog import load_catalog
+from banno_migrate.languages import LintRequest
+from banno_migrate.lint import lint_source, parse
+from banno_migrate.source import SourceError, SourceText
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted((REPO / "banno_migrate").rglob("*.py")) + sorted((REPO / "examples").rglob("*.py"))
@@ -78,3 +80,16 @@ def test_a_parse_validates_when_libcsts_post_init_is_not_the_known_one(monkeypat
     monkeypatch.setattr(cst.Name, "_validate", lambda self: validated.append(self.value) or validate(self))
     parsing.parse_module("token = fetch()\n")
     assert validated == ["token", "fetch"]
+
+
+def test_libcsts_own_check_would_refuse_code_its_parser_accepts() -> None:
+    """LibCST 1.x's validation raises on `() if 0 else(lambda:())` (LibCST issue #1061): with the check off,
+    such a file is linted instead of being reported as one that cannot be parsed."""
+    text = 'RESPONSE_TYPE = "token"\ncallback = () if DEBUG else(lambda:())\n'
+    assert parsing.parse_module(text).code == text
+    findings = lint_source(SourceText(text, "utf-8"), "app.py", load_catalog(), LintRequest(codes=frozenset({"BM003"})))
+    assert [(finding.rule, finding.line) for finding in findings] == [("BM003", 1)]
+
+
+def test_the_check_is_skipped_exactly_when_libcsts_post_init_only_validates() -> None:
+    assert parsing._SKIPPABLE is parsing._only_validates(CSTNode.__dict__["__post_init__"]) is True

@@ -142,8 +142,21 @@ def test_no_qualified_name_is_resolved_in_a_module_that_names_no_library_api(qua
         ("from oauthlib.oauth2.rfc6749.parameters import prepare_grant_uri as g\nuri = g(URL, CID, 'code', CB, None, None, 'c', 'plain')\n", [("BM008", 2)]),
         ("from requests_oauthlib import OAuth2Session as S\ns = S(CID)\nurl = s.authorization_url(URL)\n", [("BM007", 3)]),
         ("from builtins import dict as D\np = D(response_type='code', client_id=CID)\nurl = URL + urlencode(p)\n", [("BM007", 2)]),
+        (
+            "from authlib.integrations.flask_client import OAuth as Registry\noauth = Registry(app)\n"
+            "oauth.register('banno', client_id=CID)\nurl = oauth.banno.authorize_redirect(CALLBACK)\n",
+            [("BM007", 4)],
+        ),
     ],
-    ids=["aliased class", "base through a module alias", "function through a module alias", "aliased function", "aliased session", "aliased dict"],
+    ids=[
+        "aliased class",
+        "base through a module alias",
+        "function through a module alias",
+        "aliased function",
+        "aliased session",
+        "aliased dict",
+        "aliased registry, registered without its keywords",
+    ],
 )
 def test_apis_and_clients_are_still_found_through_aliases(code: str, expected: list[tuple[str, int]]) -> None:
     assert _request_rules(code) == expected
