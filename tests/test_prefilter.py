@@ -135,6 +135,23 @@ KEPT = {
         OAUTH_RESPONSE_TYPE += " id_token"
         """,
     ),
+    "BM003 a response type set on an attribute": (
+        "BM003",
+        """
+        class TestDispatch(TestCase):
+            def test_openid(self):
+                self.request.response_type = 'id_token'
+                self.assertIsInstance(self.dispatcher.handler_for(self.request), ImplicitGrant)
+        """,
+    ),
+    "BM003 a response type annotated on an attribute": (
+        "BM003",
+        """
+        class Login:
+            def __init__(self):
+                self.default_response_type: str = "token"
+        """,
+    ),
     "BM003 a response type assigned in parentheses": (
         "BM003",
         """
