@@ -35,14 +35,13 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from banno_migrate.cpython_ast import first_line
 from banno_migrate.cpython_ast import parse as parse_with_cpython
-from banno_migrate.source import line_starts
+from banno_migrate.source import LINE_BREAK, line_starts
 from banno_migrate.suppressions import UNUSED_SUPPRESSION
 
 if TYPE_CHECKING:
     from banno_migrate.catalog import Catalog
     from banno_migrate.languages import LintRequest
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _VISIBLE = re.compile(r"[^\r\n]")
 _GLOBAL = re.compile(r"\bglobal\b")
 
@@ -214,7 +213,7 @@ class _Slicer:
 
     def _line_end(self, line: int) -> int:
         """Offset of the end of `line`, before its line break."""
-        match = _NEWLINE.search(self._text, self._line_starts[line - 1])
+        match = LINE_BREAK.search(self._text, self._line_starts[line - 1])
         return match.start() if match else len(self._text)
 
 
@@ -225,8 +224,8 @@ def _placeholder(region: str) -> str:
     node where blank lines would each be an `EmptyLine` node; else `0` and blanks. A region
     starts with a statement's first character, so there is always room for `0`.
     """
-    lines = _NEWLINE.split(region)
-    breaks = _NEWLINE.findall(region)
+    lines = LINE_BREAK.split(region)
+    breaks = LINE_BREAK.findall(region)
     closing = next((index for index in range(len(lines) - 1, 0, -1) if len(lines[index]) >= 3), None)
     if len(lines[0]) < 3 or closing is None:
         return "0" + _VISIBLE.sub(" ", region[1:])

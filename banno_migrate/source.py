@@ -9,12 +9,12 @@ import tokenize
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")  # CPython's line breaks, which are also LibCST's
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CPython's line breaks, which are also LibCST's
 
 
 def line_starts(text: str) -> tuple[int, ...]:
     """The offset in `text` where each line starts (line 1 at offset 0)."""
-    return (0, *(match.end() for match in _NEWLINE.finditer(text)))
+    return (0, *(match.end() for match in LINE_BREAK.finditer(text)))
 
 
 class SourceError(Exception):

@@ -31,11 +31,10 @@ from banno_migrate.fixer import apply_edits
 from banno_migrate.redaction import redact, redact_marked
 from banno_migrate.reporters import Summary, is_applicable
 from banno_migrate.resources import data_dir
-from banno_migrate.source import SourceError, SourceText
+from banno_migrate.source import LINE_BREAK, SourceError, SourceText
 
 CONTEXT_LINES = 2  # lines shown above and below a finding
 SEVERITIES = ("error", "warning", "info")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Bidirectional overrides can make code read differently from how it runs
 # ("Trojan Source"); control, zero-width and separator characters render as
 # nothing or break lines. Show them as their code points.
@@ -207,8 +206,8 @@ def _diff(source: SourceText, finding: Finding) -> tuple[CodeLine, ...]:
     end = source.line_starts[last - 1] + len(source.line_text(last))
     growth = sum(len(edit.replacement) - (edit.end - edit.start) for edit in edits)
     fixed = apply_edits(source.text, edits)
-    old = [redact(line) for line in _NEWLINE.split(source.text[start:end])]
-    new = [redact(line) for line in _NEWLINE.split(fixed[start : end + growth])]
+    old = [redact(line) for line in LINE_BREAK.split(source.text[start:end])]
+    new = [redact(line) for line in LINE_BREAK.split(fixed[start : end + growth])]
     return tuple(_diff_rows(old, new, first))
 
 
