@@ -17,7 +17,7 @@ LibCST's `QualifiedNameProvider` resolves through aliases and from-imports.
 
 from __future__ import annotations
 
-from typing import Collection, Iterator
+from typing import Collection, Iterable, Iterator
 
 import libcst as cst
 from libcst.metadata import QualifiedName
@@ -72,6 +72,13 @@ class OAuthParameter:
 def is_library_api(names: Collection[QualifiedName], api: str, libraries: Collection[str] = OAUTH_LIBRARIES) -> bool:
     """Whether a qualified name is `api` of one of the OAuth client libraries."""
     return any(name.name.partition(".")[0] in libraries and name.name.rpartition(".")[2] == api for name in names)
+
+
+def writes_any(text: str, apis: Iterable[str]) -> bool:
+    """Whether a module's text writes one of the APIs' names. A qualified name ends with a name the
+    module writes (in an import, an attribute): without one, no node is one of them, and a rule need
+    not resolve any node's qualified names to find out (thousands of calls in a server's module)."""
+    return any(api in text for api in apis)
 
 
 def keyword_argument(call: cst.Call, keyword: str) -> cst.BaseExpression | None:

@@ -20,6 +20,7 @@ from banno_migrate.analysis.oauth_libraries import (
     is_library_api,
     method_name,
     positional_argument,
+    writes_any,
 )
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.domain_patterns import asks_for_tokens
@@ -51,9 +52,7 @@ class ImplicitFlow(StringRule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self._flows: dict[cst.CSTNode, bool] = {}
-        # A qualified name ends with a name the module writes (in an import, an attribute): in a module
-        # that writes none of the APIs', no call or base is one, and no qualified name need be resolved.
-        self._writes_library_apis = any(api in context.source.text for api in _LIBRARY_APIS)
+        self._writes_library_apis = writes_any(context.source.text, _LIBRARY_APIS)
 
     # response_type values, wherever they are written
     def check_string(self, value: StringValue) -> None:

@@ -19,6 +19,7 @@ from banno_migrate.analysis.oauth_libraries import (
     keyword_argument,
     method_name,
     positional_argument,
+    writes_any,
 )
 from banno_migrate.analysis.strings import StringValue, StringValueProvider
 from banno_migrate.rules.base import RuleContext, StringRule
@@ -38,8 +39,7 @@ class PkcePlain(StringRule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        # A qualified name ends with a name the module writes: without the functions', none is resolved.
-        self._writes_oauthlib_functions = any(function in context.source.text for function in _OAUTHLIB_FUNCTIONS)
+        self._writes_oauthlib_functions = writes_any(context.source.text, _OAUTHLIB_FUNCTIONS)
 
     def check_string(self, value: StringValue) -> None:
         for start, end in CODE_CHALLENGE_METHOD.spans(value):
