@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -66,7 +66,7 @@ class Discovered:
     errors: list[DiscoveryError]
     # Where each file really is (`str(file.resolve())`), in the order of `files`: the walk knows it
     # already, and the cache and fix need it (a file's resolved path would cost an lstat per file).
-    real_paths: list[str] = field(default_factory=list)
+    real_paths: list[str]
 
 
 class _Patterns:

@@ -50,10 +50,6 @@ def test_nodes_built_after_a_parse_that_failed_are_validated_again() -> None:
         cst.Name("not a name")
 
 
-def test_libcsts_post_init_is_recognised_as_validating_only() -> None:
-    assert parsing._only_validates(CSTNode.__dict__["__post_init__"])
-
-
 def test_a_post_init_that_does_more_than_validate_is_left_alone() -> None:
     def sets_a_field(self: CSTNode) -> None:
         self._validate()
